@@ -1,0 +1,68 @@
+namespace GptPlayground.Inference.Generation;
+
+/// <summary>How long to generate and what to report. The decoding strategy itself is the <see cref="ITokenChooser"/>.</summary>
+public sealed record GenerationOptions
+{
+    /// <summary>Most tokens to generate per sequence (default 128). Generation also stops at EOS and at the context length.</summary>
+    public int MaxNewTokens { get; init; } = 128;
+
+    /// <summary>Alternatives to report per step, from the raw distribution (default 0, at most 20).</summary>
+    public int TopLogprobs { get; init; }
+
+    /// <summary>Stop a sequence when it produces an end-of-sequence id (default true).</summary>
+    public bool StopAtEos { get; init; } = true;
+
+    /// <summary>Throws for out-of-range values, naming the parameter, its value and the fix.</summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public void Validate()
+    {
+        if (MaxNewTokens < 1)
+            throw new ArgumentException($"max_new_tokens (={MaxNewTokens}) must be >= 1");
+        if (TopLogprobs is < 0 or > 20)
+            throw new ArgumentException($"top_logprobs (={TopLogprobs}) must be between 0 and 20");
+    }
+}
+
+/// <summary>Why a sequence stopped.</summary>
+public enum FinishReason
+{
+    /// <summary>The model produced an end-of-sequence token.</summary>
+    Eos,
+    /// <summary><see cref="GenerationOptions.MaxNewTokens"/> reached.</summary>
+    Length,
+    /// <summary>A stop string matched (decoding settings).</summary>
+    Stop,
+    /// <summary>The model's context length is full.</summary>
+    Context,
+}
+
+/// <summary>One generated token of one sequence.</summary>
+/// <param name="Sequence">Index of the sequence in the request.</param>
+/// <param name="Index">0-based position among the sequence's generated tokens.</param>
+/// <param name="Token">Token id.</param>
+/// <param name="Text">Text to append to the output: complete UTF-8 characters only (may be "" while a character is incomplete, or for special tokens).</param>
+/// <param name="Logprob">Log-probability of the token under the model's raw distribution (log-softmax of the logits).</param>
+/// <param name="TopLogprobs">The most probable alternatives under the raw distribution.</param>
+/// <param name="Finish">Set on the sequence's last step.</param>
+public sealed record GenerationStep(int Sequence, int Index, int Token, string Text, float Logprob, IReadOnlyList<TokenLogprob> TopLogprobs, FinishReason? Finish);
+
+/// <summary>Timing of one generation, filled in while it runs.</summary>
+public sealed class GenerationStats
+{
+    /// <summary>Wall time of the prompt pass (tokenized prompt to first logits).</summary>
+    public TimeSpan Prefill { get; internal set; }
+    /// <summary>Wall time of the decode steps after the prefill.</summary>
+    public TimeSpan Decode { get; internal set; }
+    /// <summary>Time inside ONNX Runtime's Run during the decode steps.</summary>
+    public TimeSpan DecodeOrtRun { get; internal set; }
+    /// <summary>Model steps after the prefill (each produces one token per unfinished sequence).</summary>
+    public int DecodeSteps { get; internal set; }
+    /// <summary>Tokens produced over all sequences.</summary>
+    public int Tokens { get; internal set; }
+
+    /// <summary>Decode steps per second times the batch size: tokens per second over all sequences.</summary>
+    public double DecodeTokensPerSecond(int batch) => Decode.TotalSeconds > 0 ? DecodeSteps * batch / Decode.TotalSeconds : 0;
+
+    /// <summary>Share of decode wall time spent inside ONNX Runtime's Run.</summary>
+    public double OrtRunShare => Decode.TotalSeconds > 0 ? DecodeOrtRun.TotalSeconds / Decode.TotalSeconds : 0;
+}

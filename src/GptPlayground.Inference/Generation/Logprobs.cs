@@ -1,0 +1,46 @@
+namespace GptPlayground.Inference.Generation;
+
+/// <summary>A token and its log-probability.</summary>
+/// <param name="Token">Token id.</param>
+/// <param name="Logprob">Natural log of its probability.</param>
+/// <param name="Text">Display form of the token ("" without a tokenizer).</param>
+public sealed record TokenLogprob(int Token, float Logprob, string Text);
+
+/// <summary>Log-softmax helpers over a logits row.</summary>
+public static class Logprobs
+{
+    /// <summary>log(sum(exp(x))), computed stably as max + log(sum(exp(x - max))).</summary>
+    public static float LogSumExp(ReadOnlySpan<float> logits)
+    {
+        float max = float.NegativeInfinity;
+        foreach (var x in logits) if (x > max) max = x;
+        if (float.IsNegativeInfinity(max)) return max;
+        double sum = 0;
+        foreach (var x in logits) sum += Math.Exp(x - max);
+        return max + (float)Math.Log(sum);
+    }
+
+    /// <summary>The <paramref name="k"/> most probable tokens, most probable first (ties: lower id first).</summary>
+    /// <param name="logits">Raw logits, [vocab].</param>
+    /// <param name="k">How many; 0 gives an empty list.</param>
+    /// <param name="logSumExp"><see cref="LogSumExp"/> of the same row.</param>
+    /// <param name="display">Display text of a token id.</param>
+    public static IReadOnlyList<TokenLogprob> Top(ReadOnlySpan<float> logits, int k, float logSumExp, Func<int, string> display)
+    {
+        k = Math.Min(k, logits.Length);
+        if (k <= 0) return [];
+        // insertion into a small sorted array: O(vocab * k), k is small (<= 20)
+        Span<int> best = stackalloc int[k];
+        int count = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            if (count == k && !(logits[i] > logits[best[k - 1]])) continue;
+            int at = count < k ? count++ : k - 1;
+            while (at > 0 && logits[i] > logits[best[at - 1]]) { best[at] = best[at - 1]; at--; }
+            best[at] = i;
+        }
+        var result = new TokenLogprob[count];
+        for (int i = 0; i < count; i++) result[i] = new TokenLogprob(best[i], logits[best[i]] - logSumExp, display(best[i]));
+        return result;
+    }
+}

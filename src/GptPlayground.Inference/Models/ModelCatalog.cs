@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using GptPlayground.Inference.Runtime;
+
+namespace GptPlayground.Inference.Models;
+
+/// <summary>A folder of <c>models/</c> as listed: its card when the folder is usable, else the reason.</summary>
+/// <param name="Name">Folder name.</param>
+/// <param name="Path">Full path.</param>
+/// <param name="Status">"ok", or "error: &lt;reason&gt;".</param>
+/// <param name="Card">The card when <paramref name="Status"/> is ok.</param>
+/// <param name="Loaded">Whether the model is loaded in this process.</param>
+public sealed record ModelEntry(string Name, string Path, string Status, ModelCard? Card, bool Loaded)
+{
+    /// <summary>True when the folder can be loaded.</summary>
+    public bool IsOk => Status == "ok";
+}
+
+/// <summary>
+/// The models of one <c>models/</c> directory, each loaded at most once per provider and shared by
+/// every caller: two sessions asking for the same model at the same time get the same instance and
+/// the model loads once. A failed load is not cached, so fixing the folder and asking again works.
+/// </summary>
+public sealed class ModelCatalog : IDisposable
+{
+    readonly ConcurrentDictionary<(string Path, ExecutionProvider Provider), Lazy<Task<LanguageModel>>> loaded = new();
+
+    /// <summary>Creates a catalog over <paramref name="directory"/> (which need not exist yet).</summary>
+    public ModelCatalog(string directory, ExecutionProvider defaultProvider = ExecutionProvider.Cpu)
+    {
+        Directory = System.IO.Path.GetFullPath(directory);
+        DefaultProvider = defaultProvider;
+    }
+
+    /// <summary>The models directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>Provider used when a caller does not name one.</summary>
+    public ExecutionProvider DefaultProvider { get; }
+
+    /// <summary>Every sub-folder with its card or the reason it cannot be used, sorted by name.</summary>
+    public IReadOnlyList<ModelEntry> List()
+    {
+        if (!System.IO.Directory.Exists(Directory)) return [];
+        return System.IO.Directory.GetDirectories(Directory)
+            .Where(d => !System.IO.Path.GetFileName(d).StartsWith('.'))
+            .OrderBy(d => d, StringComparer.Ordinal)
+            .Select(Inspect).ToList();
+    }
+
+    /// <summary>Reads a model folder's card without loading it into ONNX Runtime (or from the loaded instance).</summary>
+    public ModelEntry Inspect(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var name = System.IO.Path.GetFileName(full);
+        var live = LoadedModels().FirstOrDefault(m => m.Folder.Path == full);
+        if (live is not null) return new ModelEntry(name, full, "ok", live.Card, true);
+        try
+        {
+            return new ModelEntry(name, full, "ok", ModelInspector.Inspect(full), false);
+        }
+        catch (ModelException e)
+        {
+            return new ModelEntry(name, full, "error: " + e.Message, null, false);
+        }
+    }
+
+    /// <summary>Resolves a model name (a folder of this catalog) or a path to a model folder or .onnx file.</summary>
+    /// <exception cref="ModelException">No such model; the message lists the models there are.</exception>
+    public string Resolve(string nameOrPath)
+    {
+        if (string.IsNullOrWhiteSpace(nameOrPath)) throw new ModelException("no model given: name a folder of " + Directory);
+        var inCatalog = System.IO.Path.Combine(Directory, nameOrPath);
+        if (!nameOrPath.Contains('/') && !nameOrPath.Contains('\\') && System.IO.Directory.Exists(inCatalog)) return inCatalog;
+        if (System.IO.Directory.Exists(nameOrPath) || File.Exists(nameOrPath)) return System.IO.Path.GetFullPath(nameOrPath);
+        var names = System.IO.Directory.Exists(Directory) ? System.IO.Directory.GetDirectories(Directory).Select(System.IO.Path.GetFileName).Order().ToList() : [];
+        throw new ModelException($"unknown model '{nameOrPath}': {(names.Count == 0 ? $"{Directory} has no models" : $"{Directory} has {string.Join(", ", names)}")} (or give a path to a model folder)");
+    }
+
+    /// <summary>Returns the loaded model, loading it on first use (once, whoever asks concurrently).</summary>
+    /// <exception cref="ModelException">The model is unknown or cannot be loaded.</exception>
+    public Task<LanguageModel> GetAsync(string nameOrPath, ExecutionProvider? provider = null)
+    {
+        var key = (Resolve(nameOrPath), provider ?? DefaultProvider);
+        var lazy = loaded.GetOrAdd(key, k => new Lazy<Task<LanguageModel>>(() => Task.Run(() => LanguageModel.Load(k.Path, k.Provider))));
+        return Await(key, lazy);
+    }
+
+    async Task<LanguageModel> Await((string, ExecutionProvider) key, Lazy<Task<LanguageModel>> lazy)
+    {
+        try
+        {
+            return await lazy.Value.ConfigureAwait(false);
+        }
+        catch
+        {
+            loaded.TryRemove(new KeyValuePair<(string, ExecutionProvider), Lazy<Task<LanguageModel>>>(key, lazy));   // retry on the next call
+            throw;
+        }
+    }
+
+    /// <summary>The models loaded so far.</summary>
+    public IEnumerable<LanguageModel> LoadedModels() =>
+        loaded.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully).Select(l => l.Value.Result);
+
+    /// <summary>Unloads a model (all providers). Callers must not be generating on it.</summary>
+    /// <returns>True if it was loaded.</returns>
+    public bool Unload(string nameOrPath)
+    {
+        var path = Resolve(nameOrPath);
+        bool any = false;
+        foreach (var key in loaded.Keys.Where(k => k.Path == path).ToList())
+            if (loaded.TryRemove(key, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
+            {
+                lazy.Value.Result.Dispose();
+                any = true;
+            }
+        return any;
+    }
+
+    public void Dispose()
+    {
+        foreach (var model in LoadedModels()) model.Dispose();
+        loaded.Clear();
+    }
+}

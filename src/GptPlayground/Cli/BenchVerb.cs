@@ -1,0 +1,82 @@
+using GptPlayground.Inference.Generation;
+using GptPlayground.Inference.Models;
+using GptPlayground.Inference.Runtime;
+
+namespace GptPlayground.Cli;
+
+/// <summary>
+/// <c>bench --model M [--prompt-tokens N] [--new-tokens N] [--runs N] [--batch N] [--provider P] [--compare-bare] [--json]</c>:
+/// prefill time, decode tokens/s and the share of decode wall time spent inside ONNX Runtime's Run
+/// (medians over the runs, after one warm-up). Prompts are seeded random token ids, so any model
+/// works, with or without a tokenizer. <c>--compare-bare</c> interleaves runs of the plainest ONNX Runtime
+/// loop (<see cref="BareOrtLoop"/>) on the same model and prints the ratio.
+/// </summary>
+public static class BenchVerb
+{
+    public static async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var a = CliArgs.Parse("bench", args, ["model", "models", "prompt-tokens", "new-tokens", "runs", "batch", "provider"], ["json", "compare-bare"]);
+        int promptTokens = a.GetInt("prompt-tokens", 128, 1);
+        int newTokens = a.GetInt("new-tokens", 64, 2);
+        int runs = a.GetInt("runs", 3, 1, 1000);
+        int batch = a.GetInt("batch", 1, 1, 256);
+        var provider = ExecutionProviders.Parse(a.Get("provider") ?? "cpu");
+        bool bare = a.Has("compare-bare");
+        if (bare && batch != 1) throw new CliException($"--compare-bare needs --batch 1 (got --batch {batch}): the bare loop decodes one sequence");
+        using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models);
+        var model = await catalog.GetAsync(a.Require("model", "NAME|PATH"), provider);
+        if (model.ContextLength is int context && promptTokens + newTokens > context)
+            throw new CliException($"--prompt-tokens + --new-tokens (={promptTokens + newTokens}) exceed the model's context length {context}");
+
+        var random = new Random(1234);
+        var prompts = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, promptTokens).Select(_ => random.Next(model.Layout.VocabSize)).ToArray()).ToList();
+        var options = new GenerationOptions { MaxNewTokens = newTokens, StopAtEos = false };
+        var prefill = new List<double>(); var decode = new List<double>(); var share = new List<double>(); var bareDecode = new List<double>();
+        if (!a.Has("json"))
+            context.Error.WriteLine($"bench {model.Folder.Name} ({ModelsVerb.Format(model.Card.Parameters)} parameters) on {model.Provider.Name}: prompt {promptTokens} tokens, {newTokens} new tokens, batch {batch}, {runs} runs + 1 warm-up");
+        for (int run = 0; run <= runs; run++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var stats = new GenerationStats();
+            foreach (var _ in TextGenerator.Generate(model, prompts, options, stats: stats, cancellationToken: cancellationToken)) { }
+            if (bare)
+            {
+                var (_, elapsed) = BareOrtLoop.Run(model, prompts[0], newTokens);
+                if (run > 0) bareDecode.Add((newTokens - 1) / elapsed.TotalSeconds);
+            }
+            if (run == 0) continue;   // warm-up
+            prefill.Add(stats.Prefill.TotalMilliseconds);
+            decode.Add(stats.DecodeTokensPerSecond(batch));
+            share.Add(stats.OrtRunShare);
+        }
+
+        var result = new
+        {
+            Model = model.Folder.Name, Provider = model.Provider.Name, Parameters = model.Card.Parameters,
+            PromptTokens = promptTokens, NewTokens = newTokens, Batch = batch, Runs = runs,
+            PrefillMs = Math.Round(Median(prefill), 3),
+            DecodeTokensPerS = Math.Round(Median(decode), 3),
+            OrtRunShare = Math.Round(Median(share), 4),
+            BareDecodeTokensPerS = bare ? Math.Round(Median(bareDecode), 3) : (double?)null,
+            EngineOverBare = bare ? Math.Round(Median(decode) / Median(bareDecode), 4) : (double?)null,
+        };
+        if (a.Has("json")) { CliJson.Write(context.Out, result); return 0; }
+        context.Out.WriteLine($"prefill_ms           {result.PrefillMs:0.0}");
+        context.Out.WriteLine($"decode_tokens_per_s  {result.DecodeTokensPerS:0.00}");
+        context.Out.WriteLine($"ort_run_share        {result.OrtRunShare:0.000}");
+        if (bare)
+        {
+            context.Out.WriteLine($"bare_decode_tokens_per_s  {result.BareDecodeTokensPerS:0.00}");
+            context.Out.WriteLine($"engine/bare          {result.EngineOverBare:0.000}");
+        }
+        return 0;
+    }
+
+    static double Median(List<double> values)
+    {
+        if (values.Count == 0) return 0;
+        var sorted = values.Order().ToList();
+        int mid = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}

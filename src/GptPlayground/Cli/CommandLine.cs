@@ -1,0 +1,97 @@
+using GptPlayground.Inference;
+using GptPlayground.Tokenizers;
+
+namespace GptPlayground.Cli;
+
+/// <summary>Where a verb writes: stdout for results, stderr for progress and errors.</summary>
+public sealed record CliContext(TextWriter Out, TextWriter Error);
+
+/// <summary>
+/// The CLI verbs of the <c>gptplayground</c> executable. <c>serve</c> (the web app) is the default verb;
+/// the others run headless and exit. Bad input gives one line on stderr and exit code 2.
+/// </summary>
+public static class CommandLine
+{
+    static readonly Dictionary<string, Func<CliContext, IReadOnlyList<string>, CancellationToken, Task<int>>> Verbs = new()
+    {
+        ["models"] = ModelsVerb.RunAsync,
+        ["generate"] = GenerateVerb.RunAsync,
+        ["bench"] = BenchVerb.RunAsync,
+        ["synth-model"] = SynthModelVerb.RunAsync,
+    };
+
+    /// <summary>True when <paramref name="args"/> start with a headless verb (anything else means serve).</summary>
+    public static bool IsHeadless(string[] args) =>
+        args.Length > 0 && (Verbs.ContainsKey(args[0]) || args[0] is "help" or "--help" or "-h");
+
+    /// <summary>Runs a headless verb and returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        if (args[0] is "help" or "--help" or "-h") { context.Out.Write(Usage); return 0; }
+        try
+        {
+            return await Verbs[args[0]](context, args[1..], cancellationToken);
+        }
+        catch (Exception e) when (e is CliException or ModelException or TokenizerException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            context.Error.WriteLine($"gptplayground {args[0]}: {OneLine(e.Message)}");
+            return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            context.Error.WriteLine($"gptplayground {args[0]}: cancelled");
+            return 130;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("GPTPLAYGROUND_DEBUG") is null)
+        {
+            context.Error.WriteLine($"gptplayground {args[0]}: internal error ({e.GetType().Name}): {OneLine(e.Message)} (set GPTPLAYGROUND_DEBUG=1 for the stack trace)");
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// Turns the serve verb's arguments into ASP.NET Core host arguments: drops a leading "serve",
+    /// maps --models/--prompts/--provider to configuration keys, and passes the rest (--urls, host settings) through.
+    /// </summary>
+    /// <exception cref="CliException">An option that needs a value has none.</exception>
+    public static string[] ToHostArgs(string[] args)
+    {
+        var host = new List<string>();
+        var rest = args.Length > 0 && args[0] == "serve" ? args[1..] : args;
+        for (int i = 0; i < rest.Length; i++)
+        {
+            var (name, value) = Split(rest[i]);
+            string? key = name switch { "--models" => "Playground:Models", "--prompts" => "Playground:Prompts", "--provider" => "Playground:Provider", _ => null };
+            if (key is null) { host.Add(rest[i]); continue; }
+            value ??= i + 1 < rest.Length ? rest[++i] : throw new CliException($"option {name} needs a value");
+            host.Add($"--{key}={value}");
+        }
+        return host.ToArray();
+    }
+
+    static (string Name, string? Value) Split(string arg)
+    {
+        int eq = arg.IndexOf('=');
+        return eq > 0 && arg.StartsWith("--", StringComparison.Ordinal) ? (arg[..eq], arg[(eq + 1)..]) : (arg, null);
+    }
+
+    static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    /// <summary>Help text.</summary>
+    public const string Usage = """
+        gptplayground: a notebook-style prompt playground for local ONNX language models.
+
+        usage: gptplayground [serve] [--urls URL] [--models DIR] [--prompts DIR] [--provider cpu|cuda|auto]
+               gptplayground models [--models DIR] [--json]
+               gptplayground generate --model NAME|PATH (--prompt TEXT | --prompt-file F | --prompt-ids 1,2,3)
+                                      [--max-new-tokens N] [--provider cpu|cuda|auto] [--top-logprobs K] [--json]
+               gptplayground bench --model NAME|PATH [--prompt-tokens N] [--new-tokens N] [--runs N] [--batch N]
+                                   [--provider P] [--json]
+               gptplayground synth-model --out DIR --layers N --hidden N --heads N --vocab N
+                                         [--kv-heads N] [--context N] [--fp16] [--int32-inputs] [--seed S]
+
+        serve is the default verb: the web app on http://127.0.0.1:5080.
+        Exit codes: 0 ok, 2 bad input (one line on stderr), 1 internal error.
+
+        """;
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using GptPlayground.Inference.Generation;
+using GptPlayground.Inference.Models;
+using GptPlayground.Inference.Runtime;
+
+namespace GptPlayground.Cli;
+
+/// <summary>
+/// <c>generate --model M (--prompt T | --prompt-file F | --prompt-ids 1,2,3) [--max-new-tokens N]
+/// [--provider P] [--top-logprobs K] [--json]</c>. Repeating --prompt or --prompt-ids decodes a batch.
+/// Text mode streams the output to stdout and a summary to stderr; --json prints one object.
+/// </summary>
+public static class GenerateVerb
+{
+    static readonly string[] Options = ["model", "models", "prompt", "prompt-file", "prompt-ids", "max-new-tokens", "provider", "top-logprobs"];
+
+    public static async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var a = CliArgs.Parse("generate", args, Options, ["json"]);
+        var options = new GenerationOptions
+        {
+            MaxNewTokens = a.GetInt("max-new-tokens", 64, 1),
+            TopLogprobs = a.GetInt("top-logprobs", 0, 0, 20),
+        };
+        var provider = ExecutionProviders.Parse(a.Get("provider") ?? "cpu");
+        using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models);
+        var modelName = a.Require("model", "NAME|PATH");
+        catalog.Resolve(modelName);                    // an unknown model fails before any prompt file is read
+        var texts = ReadPrompts(a);
+        var model = await catalog.GetAsync(modelName, provider);
+        var prompts = texts.Select(p => p.Ids ?? model.Encode(p.Text!)).ToList();
+        if (prompts.Any(p => p.Length == 0)) throw new CliException("the prompt is empty after tokenization: give some text or token ids");
+
+        if (a.Has("json"))
+        {
+            var result = TextGenerator.Complete(model, prompts, options, cancellationToken: cancellationToken);
+            CliJson.Write(context.Out, ToJson(model, prompts, result));
+            return 0;
+        }
+        var stats = new GenerationStats();
+        var texts2 = prompts.Select(_ => new System.Text.StringBuilder()).ToArray();
+        var finishes = new FinishReason?[prompts.Count];
+        await foreach (var step in TextGenerator.GenerateAsync(model, prompts, options, stats: stats, cancellationToken: cancellationToken))
+        {
+            if (prompts.Count == 1) { context.Out.Write(step.Text); context.Out.Flush(); }
+            else texts2[step.Sequence].Append(step.Text);
+            if (step.Finish is { } f) finishes[step.Sequence] = f;
+        }
+        if (prompts.Count == 1) context.Out.WriteLine();
+        else
+            for (int i = 0; i < prompts.Count; i++)
+                context.Out.WriteLine($"--- sequence {i} ({Name(finishes[i])}) ---\n{texts2[i]}");
+        context.Error.WriteLine($"[{model.Folder.Name} on {model.Provider.Name}; finish {string.Join(",", finishes.Select(Name))}; {stats.Tokens} tokens; prefill {stats.Prefill.TotalMilliseconds:0.0} ms; decode {stats.DecodeTokensPerSecond(prompts.Count):0.0} tokens/s]");
+        return 0;
+    }
+
+    static string Name(FinishReason? f) => f?.ToString().ToLowerInvariant() ?? "?";
+
+    /// <summary>One prompt: text to encode, or token ids given directly.</summary>
+    sealed record PromptInput(string? Text, int[]? Ids);
+
+    static List<PromptInput> ReadPrompts(CliArgs a)
+    {
+        var prompts = new List<PromptInput>();
+        prompts.AddRange(a.GetAll("prompt").Select(t => new PromptInput(t, null)));
+        if (a.Get("prompt-file") is { } file)
+        {
+            try { prompts.Add(new PromptInput(File.ReadAllText(file), null)); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException($"--prompt-file (={file}) cannot be read: {e.Message}");
+            }
+        }
+        prompts.AddRange(a.GetAll("prompt-ids").Select(ids => new PromptInput(null, ParseIds(ids))));
+        if (prompts.Count == 0) throw new CliException("'generate' needs a prompt: --prompt TEXT, --prompt-file F or --prompt-ids 1,2,3");
+        if (prompts.Any(p => p.Text is { Length: 0 })) throw new CliException("the prompt is empty: give some text or token ids");
+        return prompts;
+    }
+
+    /// <summary>Parses "1,2,3" (spaces allowed).</summary>
+    /// <exception cref="CliException">Anything that is not a comma-separated list of non-negative integers.</exception>
+    public static int[] ParseIds(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) throw new CliException($"--prompt-ids (={text}) is empty: give comma-separated token ids, e.g. 1,2,3");
+        return parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? id : throw new CliException($"--prompt-ids (={text}): '{p}' is not a token id (a non-negative integer)")).ToArray();
+    }
+
+    static object ToJson(LanguageModel model, IReadOnlyList<int[]> prompts, GenerationResult result) => new
+    {
+        Model = model.Folder.Name,
+        Provider = model.Provider.Name,
+        ProviderReason = model.Provider.Reason,
+        PromptTokens = prompts[0],
+        Sequences = result.Sequences.Select((s, i) => new
+        {
+            PromptTokens = prompts.Count > 1 ? prompts[i] : null,
+            s.Tokens,
+            s.Text,
+            FinishReason = s.Finish,
+            Steps = s.Steps.Select(step => new
+            {
+                step.Token,
+                step.Text,
+                step.Logprob,
+                TopLogprobs = step.TopLogprobs.Select(t => new { t.Token, t.Text, t.Logprob }),
+            }),
+        }),
+        Timing = new
+        {
+            PrefillMs = Math.Round(result.Stats.Prefill.TotalMilliseconds, 3),
+            DecodeTokensPerS = Math.Round(result.Stats.DecodeTokensPerSecond(prompts.Count), 2),
+        },
+    };
+}

@@ -1,0 +1,81 @@
+using GptPlayground.Inference.Models;
+
+namespace GptPlayground.Inference.Tests;
+
+public class CatalogTests
+{
+    static ModelCatalog CatalogWith(out string dir, params string[] variants)
+    {
+        dir = TestModels.TempFolder("catalog");
+        foreach (var v in variants)
+        {
+            var target = Path.Combine(dir, v);
+            Directory.CreateDirectory(target);
+            foreach (var f in Directory.GetFiles(TestModels.Folder(v))) File.Copy(f, Path.Combine(target, Path.GetFileName(f)));
+        }
+        return new ModelCatalog(dir);
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_share_one_loaded_model()
+    {
+        using var catalog = CatalogWith(out _, "optimum-fp32");
+
+        var models = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => catalog.GetAsync("optimum-fp32"))));
+
+        Assert.All(models, m => Assert.Same(models[0], m));
+        Assert.Single(catalog.LoadedModels());
+    }
+
+    [Fact]
+    public void Listing_gives_each_folder_its_card_or_its_error()
+    {
+        using var catalog = CatalogWith(out var dir, "optimum-fp32", "stacked");
+        Directory.CreateDirectory(Path.Combine(dir, "broken"));
+        File.WriteAllText(Path.Combine(dir, "broken", "model.onnx"), "not a model");
+
+        var entries = catalog.List();
+
+        Assert.Equal(["broken", "optimum-fp32", "stacked"], entries.Select(e => e.Name));
+        Assert.StartsWith("error: ", entries[0].Status);
+        Assert.Equal("ok", entries[1].Status);
+        Assert.Equal(2, entries[1].Card!.Layers);
+        Assert.Contains("stacked", entries[2].Card!.Layout);
+    }
+
+    [Fact]
+    public async Task A_failed_load_is_not_cached_so_a_fixed_folder_loads()
+    {
+        using var catalog = CatalogWith(out var dir, "optimum-fp32");
+        var model = Path.Combine(dir, "optimum-fp32", "model.onnx");
+        var good = File.ReadAllBytes(model);
+        File.WriteAllText(model, "garbage");
+
+        await Assert.ThrowsAsync<ModelException>(() => catalog.GetAsync("optimum-fp32"));
+        File.WriteAllBytes(model, good);
+
+        Assert.NotNull(await catalog.GetAsync("optimum-fp32"));
+    }
+
+    [Fact]
+    public void An_unknown_name_lists_the_models_there_are()
+    {
+        using var catalog = CatalogWith(out _, "optimum-fp32");
+
+        var e = Assert.Throws<ModelException>(() => catalog.Resolve("gpt5"));
+        Assert.Contains("unknown model 'gpt5'", e.Message);
+        Assert.Contains("optimum-fp32", e.Message);
+    }
+
+    [Fact]
+    public async Task Unload_releases_the_model_and_a_later_request_loads_it_again()
+    {
+        using var catalog = CatalogWith(out _, "optimum-fp32");
+        var first = await catalog.GetAsync("optimum-fp32");
+
+        Assert.True(catalog.Unload("optimum-fp32"));
+        var second = await catalog.GetAsync("optimum-fp32");
+
+        Assert.NotSame(first, second);
+    }
+}
