@@ -120,7 +120,7 @@ public static class TextGenerator
     {
         Check(model, prompts, options);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var channel = Channel.CreateBounded<GenerationStep>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<GenerationStep>(new BoundedChannelOptions(32) { SingleReader = true, SingleWriter = true });
         var producer = Task.Factory.StartNew(() =>
         {
             try
@@ -138,7 +138,10 @@ public static class TextGenerator
         try
         {
             await foreach (var step in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                cancellationToken.ThrowIfCancellationRequested();   // steps computed before the cancel are dropped
                 yield return step;
+            }
         }
         finally
         {

@@ -25,8 +25,8 @@ public static class BenchVerb
         if (bare && batch != 1) throw new CliException($"--compare-bare needs --batch 1 (got --batch {batch}): the bare loop decodes one sequence");
         using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models);
         var model = await catalog.GetAsync(a.Require("model", "NAME|PATH"), provider);
-        if (model.ContextLength is int context && promptTokens + newTokens > context)
-            throw new CliException($"--prompt-tokens + --new-tokens (={promptTokens + newTokens}) exceed the model's context length {context}");
+        if (model.ContextLength is int window && promptTokens + newTokens > window)
+            throw new CliException($"--prompt-tokens + --new-tokens (={promptTokens + newTokens}) exceed the model's context length {window}");
 
         var random = new Random(1234);
         var prompts = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, promptTokens).Select(_ => random.Next(model.Layout.VocabSize)).ToArray()).ToList();

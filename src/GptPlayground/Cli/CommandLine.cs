@@ -34,7 +34,8 @@ public static class CommandLine
         }
         catch (Exception e) when (e is CliException or ModelException or TokenizerException or ArgumentException or IOException or UnauthorizedAccessException)
         {
-            context.Error.WriteLine($"gptplayground {args[0]}: {OneLine(e.Message)}");
+            var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message;
+            context.Error.WriteLine($"gptplayground {args[0]}: {OneLine(message)}");
             return 2;
         }
         catch (OperationCanceledException)

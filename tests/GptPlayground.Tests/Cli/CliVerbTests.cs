@@ -111,7 +111,7 @@ public class CliVerbTests(CliModels models) : IClassFixture<CliModels>
         { ["generate", "--model", "broken", "--prompt-ids", "1"], "broken: ONNX Runtime cannot load model.onnx" },
         { ["generate", "--model", "tiny", "--prompt-ids", string.Join(",", Enumerable.Repeat(1, 64))], "no room to generate" },
         { ["bench", "--model", "tiny", "--runs", "0"], "--runs (=0) must be between 1 and 1000" },
-        { ["synth-model", "--out", "/tmp/x", "--layers", "1", "--hidden", "10", "--heads", "3", "--vocab", "50"], "hidden" },
+        { ["synth-model", "--out", "/tmp/x", "--layers", "1", "--hidden", "10", "--heads", "3", "--vocab", "50"], "Heads (=3) must divide Hidden (=10)" },
     };
 
     [Theory]
