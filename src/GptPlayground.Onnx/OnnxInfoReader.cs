@@ -15,52 +15,39 @@ internal sealed class OnnxInfoReader(string path)
     /// <summary>What one initializer's header says.</summary>
     private sealed record TensorFacts(string Name, OnnxDataType Type, long Elements, long Bytes, string? ExternalFile);
 
+    /// <summary>What the main graph holds.</summary>
+    private sealed record GraphFacts(string Name, int Nodes, List<TensorFacts> Initializers, List<OnnxValueInfo> Inputs, List<OnnxValueInfo> Outputs);
+
     public OnnxModelInfo Read()
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);   // ProtoReader buffers
         using var r = new ProtoReader(stream, path);
-        if (r.Length == 0) throw new OnnxFormatException(path, 0, "empty file; expected an ONNX model (a protobuf ModelProto)");
+        if (r.Length == 0) throw new OnnxFormatException(path, -1, "empty file; expected an ONNX model (a protobuf ModelProto)");
 
         long? irVersion = null;
         string producerName = "", producerVersion = "";
         var opsets = new Dictionary<string, long>();
-        (string Name, int Nodes, List<TensorFacts> Initializers, List<OnnxValueInfo> Inputs, List<OnnxValueInfo> Outputs)? graph = null;
-        long end = r.Length;
-        while (Next(r, end, out int field, out var wire, out long at))
+        GraphFacts? graph = null;
+        foreach (var field in Field.All(r, r.Length))
         {
-            switch (field)
+            switch (field.Number)
             {
-                case F.Model.IrVersion:
-                    Expect(r, at, wire, WireType.Varint, "ModelProto.ir_version");
-                    irVersion = (long)r.ReadVarint(end);
-                    break;
-                case F.Model.ProducerName:
-                    Expect(r, at, wire, WireType.LengthDelimited, "ModelProto.producer_name");
-                    producerName = r.ReadString(end, "ModelProto.producer_name");
-                    break;
-                case F.Model.ProducerVersion:
-                    Expect(r, at, wire, WireType.LengthDelimited, "ModelProto.producer_version");
-                    producerVersion = r.ReadString(end, "ModelProto.producer_version");
-                    break;
+                case F.Model.IrVersion: irVersion = field.Varint("ModelProto.ir_version"); break;
+                case F.Model.ProducerName: producerName = field.String("ModelProto.producer_name"); break;
+                case F.Model.ProducerVersion: producerVersion = field.String("ModelProto.producer_version"); break;
                 case F.Model.OpsetImport:
-                    Expect(r, at, wire, WireType.LengthDelimited, "ModelProto.opset_import");
-                    var (domain, version) = ReadOpset(r, r.ReadLength(end, "ModelProto.opset_import"));
+                    var (domain, version) = ReadOpset(r, field.Message("ModelProto.opset_import"));
                     opsets[domain] = version;
                     break;
-                case F.Model.Graph:
-                    Expect(r, at, wire, WireType.LengthDelimited, "ModelProto.graph");
-                    graph = ReadGraph(r, r.ReadLength(end, "ModelProto.graph"));
-                    break;
-                default:
-                    r.SkipField(wire, end, $"ModelProto field {field}");
-                    break;
+                case F.Model.Graph: graph = ReadGraph(r, field.Message("ModelProto.graph")); break;
+                default: field.Skip("ModelProto"); break;
             }
         }
-
         if (irVersion is null) throw new OnnxFormatException(path, -1, "no ir_version (ModelProto field 1): not an ONNX model");
-        if (graph is not { } g) throw new OnnxFormatException(path, -1, "no graph (ModelProto field 7): not an ONNX model, or a model without a graph");
+        if (graph is null) throw new OnnxFormatException(path, -1, "no graph (ModelProto field 7): not an ONNX model, or a model without a graph");
 
-        var initializerNames = g.Initializers.Select(t => t.Name).ToHashSet();
+        var initializers = graph.Initializers;
+        var initializerNames = initializers.Select(t => t.Name).ToHashSet();
         return new OnnxModelInfo
         {
             Path = path,
@@ -68,81 +55,55 @@ internal sealed class OnnxInfoReader(string path)
             Opsets = opsets,
             ProducerName = producerName,
             ProducerVersion = producerVersion,
-            GraphName = g.Name,
-            NodeCount = g.Nodes,
-            Inputs = g.Inputs.Where(i => !initializerNames.Contains(i.Name)).ToList(),
-            Outputs = g.Outputs,
-            InitializerCount = g.Initializers.Count,
-            ParameterCount = g.Initializers.Sum(t => t.Elements),
-            InitializerBytes = g.Initializers.Sum(t => t.Bytes),
-            ExternalBytes = g.Initializers.Where(t => t.ExternalFile is not null).Sum(t => t.Bytes),
-            ExternalFiles = g.Initializers.Select(t => t.ExternalFile).OfType<string>().Distinct().ToList(),
-            InitializersByType = g.Initializers.GroupBy(t => t.Type).OrderBy(t => t.Key).ToDictionary(
-                t => t.Key, t => new OnnxTypeTally(t.Count(), t.Sum(x => x.Elements), t.Sum(x => x.Bytes))),
+            GraphName = graph.Name,
+            NodeCount = graph.Nodes,
+            Inputs = graph.Inputs.Where(i => !initializerNames.Contains(i.Name)).ToList(),
+            Outputs = graph.Outputs,
+            InitializerCount = initializers.Count,
+            ParameterCount = initializers.Sum(t => t.Elements),
+            InitializerBytes = initializers.Sum(t => t.Bytes),
+            ExternalBytes = initializers.Where(t => t.ExternalFile is not null).Sum(t => t.Bytes),
+            ExternalFiles = initializers.Select(t => t.ExternalFile).OfType<string>().Distinct().ToList(),
+            InitializersByType = initializers.GroupBy(t => t.Type).OrderBy(g => g.Key).ToDictionary(
+                g => g.Key, g => new OnnxTypeTally(g.Count(), g.Sum(t => t.Elements), g.Sum(t => t.Bytes))),
         };
-    }
-
-    /// <summary>Reads the next tag of a message ending at <paramref name="end"/>, noting where it starts.</summary>
-    private static bool Next(ProtoReader r, long end, out int field, out WireType wire, out long at)
-    {
-        at = r.Position;
-        return r.TryReadTag(end, out field, out wire);
-    }
-
-    private static void Expect(ProtoReader r, long at, WireType actual, WireType expected, string what)
-    {
-        if (actual != expected) throw r.Error(at, $"{what} has wire type {actual}, expected {expected}: not an ONNX model?");
     }
 
     private static (string Domain, long Version) ReadOpset(ProtoReader r, long end)
     {
         string domain = "";
         long version = 0;
-        while (Next(r, end, out int field, out var wire, out long at))
+        foreach (var field in Field.All(r, end))
         {
-            if (field == F.OperatorSetId.Domain) { Expect(r, at, wire, WireType.LengthDelimited, "OperatorSetIdProto.domain"); domain = r.ReadString(end, "OperatorSetIdProto.domain"); }
-            else if (field == F.OperatorSetId.Version) { Expect(r, at, wire, WireType.Varint, "OperatorSetIdProto.version"); version = (long)r.ReadVarint(end); }
-            else r.SkipField(wire, end, $"OperatorSetIdProto field {field}");
+            if (field.Number == F.OperatorSetId.Domain) domain = field.String("OperatorSetIdProto.domain");
+            else if (field.Number == F.OperatorSetId.Version) version = field.Varint("OperatorSetIdProto.version");
+            else field.Skip("OperatorSetIdProto");
         }
         return (domain, version);
     }
 
-    private (string, int, List<TensorFacts>, List<OnnxValueInfo>, List<OnnxValueInfo>) ReadGraph(ProtoReader r, long end)
+    private GraphFacts ReadGraph(ProtoReader r, long end)
     {
         string name = "";
         int nodes = 0;
         List<TensorFacts> initializers = [];
         List<OnnxValueInfo> inputs = [], outputs = [];
-        while (Next(r, end, out int field, out var wire, out long at))
+        foreach (var field in Field.All(r, end))
         {
-            switch (field)
+            switch (field.Number)
             {
-                case F.Graph.Node:
-                    Expect(r, at, wire, WireType.LengthDelimited, "GraphProto.node");
-                    r.Seek(r.ReadLength(end, "GraphProto.node"));
-                    nodes++;
-                    break;
-                case F.Graph.Name:
-                    Expect(r, at, wire, WireType.LengthDelimited, "GraphProto.name");
-                    name = r.ReadString(end, "GraphProto.name");
-                    break;
-                case F.Graph.Initializer:
-                    Expect(r, at, wire, WireType.LengthDelimited, "GraphProto.initializer");
-                    initializers.Add(ReadTensor(r, r.ReadLength(end, "GraphProto.initializer"), at));
-                    break;
-                case F.Graph.Input or F.Graph.Output:
-                    string what = field == F.Graph.Input ? "GraphProto.input" : "GraphProto.output";
-                    Expect(r, at, wire, WireType.LengthDelimited, what);
-                    (field == F.Graph.Input ? inputs : outputs).Add(ReadValueInfo(r, r.ReadLength(end, what)));
-                    break;
-                default:
-                    r.SkipField(wire, end, $"GraphProto field {field}");
-                    break;
+                case F.Graph.Node: field.Bytes("GraphProto.node"); nodes++; break;
+                case F.Graph.Name: name = field.String("GraphProto.name"); break;
+                case F.Graph.Initializer: initializers.Add(ReadTensor(r, field.Message("GraphProto.initializer"), field.At)); break;
+                case F.Graph.Input: inputs.Add(ReadValueInfo(r, field.Message("GraphProto.input"))); break;
+                case F.Graph.Output: outputs.Add(ReadValueInfo(r, field.Message("GraphProto.output"))); break;
+                default: field.Skip("GraphProto"); break;
             }
         }
-        return (name, nodes, initializers, inputs, outputs);
+        return new GraphFacts(name, nodes, initializers, inputs, outputs);
     }
 
+    /// <summary>A TensorProto's header: name, type, dims and where its data is; the data itself is skipped.</summary>
     private TensorFacts ReadTensor(ProtoReader r, long end, long start)
     {
         List<long> dims = [];
@@ -152,50 +113,25 @@ internal sealed class OnnxInfoReader(string path)
         long stringBytes = 0;
         bool external = false;
         Dictionary<string, string> externalInfo = [];
-        while (Next(r, end, out int field, out var wire, out long at))
+        foreach (var field in Field.All(r, end))
         {
-            switch (field)
+            switch (field.Number)
             {
-                case F.Tensor.Dims when wire == WireType.Varint:
-                    dims.Add((long)r.ReadVarint(end));
-                    break;
+                case F.Tensor.Dims when field.Wire == WireType.Varint: dims.Add(field.Varint("TensorProto.dims")); break;
                 case F.Tensor.Dims:   // packed
-                    Expect(r, at, wire, WireType.LengthDelimited, "TensorProto.dims");
-                    long dimsEnd = r.ReadLength(end, "TensorProto.dims");
+                    long dimsEnd = field.Message("TensorProto.dims");
                     while (r.Position < dimsEnd) dims.Add((long)r.ReadVarint(dimsEnd));
                     break;
-                case F.Tensor.DataType:
-                    Expect(r, at, wire, WireType.Varint, "TensorProto.data_type");
-                    type = (OnnxDataType)(int)r.ReadVarint(end);
-                    break;
-                case F.Tensor.Name:
-                    Expect(r, at, wire, WireType.LengthDelimited, "TensorProto.name");
-                    name = r.ReadString(end, "TensorProto.name");
-                    break;
-                case F.Tensor.RawData:
-                    Expect(r, at, wire, WireType.LengthDelimited, "TensorProto.raw_data");
-                    long rawEnd = r.ReadLength(end, "TensorProto.raw_data");
-                    rawBytes = rawEnd - r.Position;
-                    r.Seek(rawEnd);
-                    break;
-                case F.Tensor.StringData:
-                    Expect(r, at, wire, WireType.LengthDelimited, "TensorProto.string_data");
-                    long stringEnd = r.ReadLength(end, "TensorProto.string_data");
-                    stringBytes += stringEnd - r.Position;
-                    r.Seek(stringEnd);
-                    break;
+                case F.Tensor.DataType: type = (OnnxDataType)(int)field.Varint("TensorProto.data_type"); break;
+                case F.Tensor.Name: name = field.String("TensorProto.name"); break;
+                case F.Tensor.RawData: rawBytes = field.Bytes("TensorProto.raw_data"); break;
+                case F.Tensor.StringData: stringBytes += field.Bytes("TensorProto.string_data"); break;
                 case F.Tensor.ExternalData:
-                    Expect(r, at, wire, WireType.LengthDelimited, "TensorProto.external_data");
-                    var (key, value) = ReadEntry(r, r.ReadLength(end, "TensorProto.external_data"));
+                    var (key, value) = ReadEntry(r, field.Message("TensorProto.external_data"));
                     externalInfo[key] = value;
                     break;
-                case F.Tensor.DataLocation:
-                    Expect(r, at, wire, WireType.Varint, "TensorProto.data_location");
-                    external = r.ReadVarint(end) == F.DataLocationExternal;
-                    break;
-                default:   // typed data fields (float_data, int64_data...) and the rest: their size follows from dims
-                    r.SkipField(wire, end, $"TensorProto field {field}");
-                    break;
+                case F.Tensor.DataLocation: external = field.Varint("TensorProto.data_location") == F.DataLocationExternal; break;
+                default: field.Skip("TensorProto"); break;   // typed data (float_data, int64_data...): its size follows from dims
             }
         }
 
@@ -204,8 +140,9 @@ internal sealed class OnnxInfoReader(string path)
         foreach (long d in dims)
         {
             if (d < 0) throw r.Error(start, $"{label} has dimension {d}; dims must be >= 0");
-            try { elements = checked(elements * d); }
-            catch (OverflowException) { throw r.Error(start, $"{label} has dims [{string.Join(", ", dims)}] whose product overflows int64"); }
+            elements = d == 0 || elements <= long.MaxValue / 128 / d
+                ? elements * d
+                : throw r.Error(start, $"{label} has dims [{string.Join(", ", dims)}]: more elements than any file can hold");
         }
         long? expectedBytes = type.ByteLength(elements);
         if (external)
@@ -252,11 +189,11 @@ internal sealed class OnnxInfoReader(string path)
     private static (string Key, string Value) ReadEntry(ProtoReader r, long end)
     {
         string key = "", value = "";
-        while (Next(r, end, out int field, out var wire, out long at))
+        foreach (var field in Field.All(r, end))
         {
-            if (field == F.StringStringEntry.Key) { Expect(r, at, wire, WireType.LengthDelimited, "StringStringEntryProto.key"); key = r.ReadString(end, "StringStringEntryProto.key"); }
-            else if (field == F.StringStringEntry.Value) { Expect(r, at, wire, WireType.LengthDelimited, "StringStringEntryProto.value"); value = r.ReadString(end, "StringStringEntryProto.value"); }
-            else r.SkipField(wire, end, $"StringStringEntryProto field {field}");
+            if (field.Number == F.StringStringEntry.Key) key = field.String("StringStringEntryProto.key");
+            else if (field.Number == F.StringStringEntry.Value) value = field.String("StringStringEntryProto.value");
+            else field.Skip("StringStringEntryProto");
         }
         return (key, value);
     }
@@ -267,29 +204,28 @@ internal sealed class OnnxInfoReader(string path)
         string name = "";
         var type = OnnxDataType.Undefined;
         List<OnnxDim>? shape = null;
-        while (Next(r, end, out int field, out var wire, out long at))
+        foreach (var field in Field.All(r, end))
         {
-            if (field == F.ValueInfo.Name) { Expect(r, at, wire, WireType.LengthDelimited, "ValueInfoProto.name"); name = r.ReadString(end, "ValueInfoProto.name"); }
-            else if (field == F.ValueInfo.Type) { Expect(r, at, wire, WireType.LengthDelimited, "ValueInfoProto.type"); (type, shape) = ReadType(r, r.ReadLength(end, "ValueInfoProto.type")); }
-            else r.SkipField(wire, end, $"ValueInfoProto field {field}");
+            if (field.Number == F.ValueInfo.Name) name = field.String("ValueInfoProto.name");
+            else if (field.Number == F.ValueInfo.Type) (type, shape) = ReadType(r, field.Message("ValueInfoProto.type"));
+            else field.Skip("ValueInfoProto");
         }
         return new OnnxValueInfo(name, type, shape);
     }
 
+    /// <summary>TypeProto -> TypeProto.Tensor's element type and shape.</summary>
     private static (OnnxDataType, List<OnnxDim>?) ReadType(ProtoReader r, long end)
     {
         var type = OnnxDataType.Undefined;
         List<OnnxDim>? shape = null;
-        while (Next(r, end, out int field, out var wire, out long at))
+        foreach (var field in Field.All(r, end))
         {
-            if (field != F.TypeProto.TensorType) { r.SkipField(wire, end, $"TypeProto field {field}"); continue; }
-            Expect(r, at, wire, WireType.LengthDelimited, "TypeProto.tensor_type");
-            long tensorEnd = r.ReadLength(end, "TypeProto.tensor_type");
-            while (Next(r, tensorEnd, out int f, out var w, out long a))
+            if (field.Number != F.TypeProto.TensorType) { field.Skip("TypeProto"); continue; }
+            foreach (var inner in Field.All(r, field.Message("TypeProto.tensor_type")))
             {
-                if (f == F.TensorType.ElemType) { Expect(r, a, w, WireType.Varint, "TypeProto.Tensor.elem_type"); type = (OnnxDataType)(int)r.ReadVarint(tensorEnd); }
-                else if (f == F.TensorType.Shape) { Expect(r, a, w, WireType.LengthDelimited, "TypeProto.Tensor.shape"); shape = ReadShape(r, r.ReadLength(tensorEnd, "TypeProto.Tensor.shape")); }
-                else r.SkipField(w, tensorEnd, $"TypeProto.Tensor field {f}");
+                if (inner.Number == F.TensorType.ElemType) type = (OnnxDataType)(int)inner.Varint("TypeProto.Tensor.elem_type");
+                else if (inner.Number == F.TensorType.Shape) shape = ReadShape(r, inner.Message("TypeProto.Tensor.shape"));
+                else inner.Skip("TypeProto.Tensor");
             }
         }
         return (type, shape);
@@ -298,20 +234,72 @@ internal sealed class OnnxInfoReader(string path)
     private static List<OnnxDim> ReadShape(ProtoReader r, long end)
     {
         List<OnnxDim> dims = [];
-        while (Next(r, end, out int field, out var wire, out long at))
+        foreach (var field in Field.All(r, end))
         {
-            if (field != F.TensorShape.Dim) { r.SkipField(wire, end, $"TensorShapeProto field {field}"); continue; }
-            Expect(r, at, wire, WireType.LengthDelimited, "TensorShapeProto.dim");
-            long dimEnd = r.ReadLength(end, "TensorShapeProto.dim");
+            if (field.Number != F.TensorShape.Dim) { field.Skip("TensorShapeProto"); continue; }
             OnnxDim dim = default;
-            while (Next(r, dimEnd, out int f, out var w, out long a))
+            foreach (var inner in Field.All(r, field.Message("TensorShapeProto.dim")))
             {
-                if (f == F.Dimension.DimValue) { Expect(r, a, w, WireType.Varint, "Dimension.dim_value"); dim = (long)r.ReadVarint(dimEnd); }
-                else if (f == F.Dimension.DimParam) { Expect(r, a, w, WireType.LengthDelimited, "Dimension.dim_param"); dim = r.ReadString(dimEnd, "Dimension.dim_param"); }
-                else r.SkipField(w, dimEnd, $"Dimension field {f}");
+                if (inner.Number == F.Dimension.DimValue) dim = inner.Varint("Dimension.dim_value");
+                else if (inner.Number == F.Dimension.DimParam) dim = inner.String("Dimension.dim_param");
+                else inner.Skip("Dimension");
             }
             dims.Add(dim);
         }
         return dims;
+    }
+
+    /// <summary>
+    /// One field of a message being read: its number, wire type and where its tag starts. The typed
+    /// reads check the wire type first, so a field of the wrong kind is reported, not misread.
+    /// </summary>
+    private readonly record struct Field(ProtoReader R, int Number, WireType Wire, long At, long End)
+    {
+        /// <summary>The fields of the message ending at <paramref name="end"/>; read each one's payload before the next.</summary>
+        public static IEnumerable<Field> All(ProtoReader r, long end)
+        {
+            while (true)
+            {
+                long at = r.Position;
+                if (!r.TryReadTag(end, out int number, out var wire)) yield break;
+                yield return new Field(r, number, wire, at, end);
+            }
+        }
+
+        public long Varint(string what)
+        {
+            Expect(WireType.Varint, what);
+            return (long)R.ReadVarint(End);
+        }
+
+        public string String(string what)
+        {
+            Expect(WireType.LengthDelimited, what);
+            return R.ReadString(End, what);
+        }
+
+        /// <summary>Enters a nested message; returns the offset where it ends.</summary>
+        public long Message(string what)
+        {
+            Expect(WireType.LengthDelimited, what);
+            return R.ReadLength(End, what);
+        }
+
+        /// <summary>Skips a bytes field; returns its length.</summary>
+        public long Bytes(string what)
+        {
+            long end = Message(what);
+            long length = end - R.Position;
+            R.Seek(end);
+            return length;
+        }
+
+        /// <summary>Skips a field this reader has no use for.</summary>
+        public void Skip(string message) => R.SkipField(Wire, End, $"{message} field {Number}");
+
+        private void Expect(WireType expected, string what)
+        {
+            if (Wire != expected) throw R.Error(At, $"{what} (field {Number}) has wire type {Wire}, expected {expected}: not an ONNX model?");
+        }
     }
 }

@@ -69,7 +69,7 @@ internal sealed class ProtoReader : IDisposable
         ulong value = 0;
         for (int shift = 0; shift < 64; shift += 7)
         {
-            if (Position >= end) throw Error(at, $"a varint runs past the end of its message (byte {end}){TruncationHint(end)}");
+            if (Position >= end) throw Error(at, $"a varint runs past byte {end}, where {(end >= Length ? "the file" : "its message")} ends{TruncationHint(end)}");
             byte b = ReadByte();
             value |= (ulong)(b & 0x7F) << shift;
             if (b < 0x80) return value;
@@ -83,7 +83,7 @@ internal sealed class ProtoReader : IDisposable
         long at = Position;
         ulong length = ReadVarint(end);
         if (length > (ulong)(end - Position))
-            throw Error(at, $"{what} needs {length} bytes, its enclosing message ends at byte {end}{TruncationHint(end)}");
+            throw Error(at, $"{what} needs {length} bytes, {Ends(end)}");
         return Position + (long)length;
     }
 
@@ -135,10 +135,13 @@ internal sealed class ProtoReader : IDisposable
 
     private void RequireBytes(long end, int count, string what)
     {
-        if (end - Position < count) throw Error($"{what} needs {count} bytes, its enclosing message ends at byte {end}{TruncationHint(end)}");
+        if (end - Position < count) throw Error($"{what} needs {count} bytes, {Ends(end)}");
     }
 
     private string TruncationHint(long end) => end >= Length ? ": truncated file?" : "";
+
+    /// <summary>"the file ends at byte N: truncated file?" or "its enclosing message ends at byte N".</summary>
+    private string Ends(long end) => end >= Length ? $"the file ends at byte {end}: truncated file?" : $"its enclosing message ends at byte {end}";
 
     private byte ReadByte()
     {

@@ -1,0 +1,115 @@
+using System.Text.Json;
+
+namespace GptPlayground.Onnx;
+
+/// <summary>What <see cref="SynthGpt.Write"/> produced.</summary>
+/// <param name="Directory">The model folder.</param>
+/// <param name="ModelPath">The ONNX graph: <c>model.onnx</c>.</param>
+/// <param name="ExternalDataPath"><c>model.onnx.data</c> holding the weights, or null when they are inline.</param>
+/// <param name="ConfigPath">The Hugging Face style <c>config.json</c>.</param>
+/// <param name="TokenizerPath"><c>tokenizer.json</c>, or null for vocabularies under 257.</param>
+/// <param name="ParameterCount">Weights in the model (<see cref="SynthGptOptions.ParameterCount"/>).</param>
+/// <param name="Files">Every file written, model first.</param>
+public sealed record SynthGptResult(string Directory, string ModelPath, string? ExternalDataPath, string ConfigPath,
+    string? TokenizerPath, long ParameterCount, IReadOnlyList<string> Files);
+
+/// <summary>
+/// Writes random-weight GPT-2-style decoders that ONNX Runtime runs like exported ones: for tests and
+/// benchmarks of the engine without downloading a model. A folder gets <c>model.onnx</c> (+
+/// <c>model.onnx.data</c>), <c>config.json</c>, <c>generation_config.json</c> and, for vocabularies of 257
+/// or more, a byte-level BPE <c>tokenizer.json</c> + <c>tokenizer_config.json</c>. The same options
+/// give byte-identical files.
+/// </summary>
+/// <example>
+/// <code>
+/// var gpt2Small = new SynthGptOptions { Layers = 12, Hidden = 768, Heads = 12, Vocab = 50257 };
+/// var result = SynthGpt.Write(gpt2Small, "models/synth-gpt2");   // ~124M parameters, ~500 MB
+/// </code>
+/// </example>
+public static class SynthGpt
+{
+    /// <summary>File name of the graph in the output folder.</summary>
+    public const string ModelFileName = "model.onnx";
+
+    /// <summary>Writes the model folder (created if missing; files of an earlier run there are replaced).</summary>
+    /// <param name="options">Shape and export settings.</param>
+    /// <param name="outDir">Output folder.</param>
+    /// <exception cref="ArgumentException">Invalid options (see <see cref="SynthGptOptions.Validate"/>).</exception>
+    /// <exception cref="IOException">The folder cannot be written.</exception>
+    public static SynthGptResult Write(SynthGptOptions options, string outDir)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Directory.CreateDirectory(outDir);
+
+        string modelPath = Path.Combine(outDir, ModelFileName);
+        string? dataPath = GptGraph.Build(options).Save(modelPath, options.UsesExternalData);
+        string configPath = WriteJson(outDir, "config.json", Config(options));
+        string generationPath = WriteJson(outDir, "generation_config.json", new Dictionary<string, object>
+        {
+            ["_from_model_config"] = true,
+            ["bos_token_id"] = EndOfTextId(options),
+            ["eos_token_id"] = EndOfTextId(options),
+        });
+
+        string? tokenizerPath = null;
+        string tokenizerConfigPath = Path.Combine(outDir, "tokenizer_config.json");
+        if (options.Vocab >= ByteLevelTokenizer.MinVocab)
+            tokenizerPath = ByteLevelTokenizer.Write(outDir, options.Vocab, options.Context);
+        else
+        {   // a smaller vocabulary has no tokenizer: remove one left by an earlier run
+            File.Delete(Path.Combine(outDir, "tokenizer.json"));
+            File.Delete(tokenizerConfigPath);
+        }
+
+        string?[] files = [modelPath, dataPath, configPath, generationPath, tokenizerPath, tokenizerPath is null ? null : tokenizerConfigPath];
+        return new SynthGptResult(outDir, modelPath, dataPath, configPath, tokenizerPath, options.ParameterCount, files.OfType<string>().ToList());
+    }
+
+    /// <summary>The id of &lt;|endoftext|&gt; (bos = eos): the last id, as in GPT-2 (50256).</summary>
+    public static int EndOfTextId(SynthGptOptions options) => options.Vocab - 1;
+
+    /// <summary>config.json with GPT-2's names and the Llama-style aliases other loaders look for.</summary>
+    private static Dictionary<string, object?> Config(SynthGptOptions o) => new()
+    {
+        ["architectures"] = new[] { "GPT2LMHeadModel" },
+        ["model_type"] = "gpt2",
+        ["activation_function"] = "gelu_new",
+        ["n_layer"] = o.Layers,
+        ["n_head"] = o.Heads,
+        ["n_embd"] = o.Hidden,
+        ["n_positions"] = o.Context,
+        ["n_ctx"] = o.Context,
+        ["n_inner"] = null,
+        ["vocab_size"] = o.Vocab,
+        ["num_hidden_layers"] = o.Layers,
+        ["num_attention_heads"] = o.Heads,
+        ["num_key_value_heads"] = o.EffectiveKvHeads,
+        ["hidden_size"] = o.Hidden,
+        ["head_dim"] = o.HeadDim,
+        ["intermediate_size"] = 4 * o.Hidden,
+        ["max_position_embeddings"] = o.Context,
+        ["bos_token_id"] = EndOfTextId(o),
+        ["eos_token_id"] = EndOfTextId(o),
+        ["layer_norm_epsilon"] = 1e-5,
+        ["initializer_range"] = SynthGptOptions.InitStd,
+        ["tie_word_embeddings"] = o.TiedEmbeddings,
+        ["torch_dtype"] = o.Fp16 ? "float16" : "float32",
+        ["use_cache"] = true,
+        ["gptplayground_synth"] = new Dictionary<string, object>
+        {
+            ["seed"] = o.Seed,
+            ["layout"] = o.Layout.ToString(),
+            ["int32_inputs"] = o.Int32Inputs,
+            ["position_ids"] = o.PositionIds,
+            ["parameter_count"] = o.ParameterCount,
+        },
+    };
+
+    private static string WriteJson(string dir, string name, object value)
+    {
+        string path = Path.Combine(dir, name);
+        File.WriteAllText(path, JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return path;
+    }
+}

@@ -1,0 +1,13 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace GptPlayground.Tests.Web;
+
+/// <summary>Hosts the app in memory (TestServer) over a given models folder and environment.</summary>
+public static class PlaygroundFactory
+{
+    public static WebApplicationFactory<Program> Create(string modelsDirectory, string environment = "Development") =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseEnvironment(environment)
+            .UseSetting("Playground:Models", modelsDirectory));
+}
