@@ -43,9 +43,9 @@ internal sealed class ModelConfigs
     }
 
     /// <summary>
-    /// Special ids for <paramref name="parts"/>: per field the first source with a value wins: the config files' ids,
-    /// then the names in tokenizer_config.json / special_tokens_map.json, then the post-processor's template (BOS),
-    /// then <see cref="TokenizerParts.DefaultSpecialToken"/>. Also returns the ids of the named tokens.
+    /// Special ids for <paramref name="parts"/>: per field the first source with a value wins. BOS: the post-processor's template,
+    /// then the names in tokenizer_config.json / special_tokens_map.json, then the config files' ids (which are sometimes
+    /// placeholders). EOS and PAD: the config files' ids (generation_config may list several EOS), then the names, then <see cref="TokenizerParts.DefaultSpecialToken"/>. Also returns the ids of the named tokens.
     /// </summary>
     /// <exception cref="TokenizerException">A config id is outside the vocabulary.</exception>
     public (SpecialTokenIds Special, List<int> NamedIds) Resolve(TokenizerParts parts)
@@ -56,7 +56,8 @@ internal sealed class ModelConfigs
             ?? (parts.DefaultSpecialToken is { } name && field != "pad_token" ? parts.IdOf(name) : null);
 
         int? namedBos = Named("bos_token"), namedEos = Named("eos_token"), namedPad = Named("pad_token"), namedUnk = Named("unk_token");
-        int? bos = ConfigIds("bos_token_id", vocabSize)?[0] ?? namedBos ?? parts.TemplateBos;
+        // The token the tokenizer itself prepends wins: a model config's bos_token_id is sometimes a placeholder (0).
+        int? bos = parts.TemplateBos ?? namedBos ?? ConfigIds("bos_token_id", vocabSize)?[0];
         var eos = ConfigIds("eos_token_id", vocabSize) ?? (namedEos is int e ? [e] : []);
         int? pad = ConfigIds("pad_token_id", vocabSize)?[0] ?? namedPad;
         int? unk = namedUnk ?? (parts.Options.UnkToken is { } u ? parts.IdOf(u) : null);

@@ -128,6 +128,20 @@ public class LlamaStyleTokenizerTests : IDisposable
     }
 
     [Fact]
+    public void Placeholder_bos_id_in_genai_config_does_not_override_the_tokenizers_own_bos()
+    {
+        // onnxruntime-genai's model builder writes "bos_token_id": 0 for Llama exports whose tokenizer prepends <s> = 1.
+        using var folder = new ModelFolder()
+            .With("tokenizer.json", LlamaStyle.Json())
+            .With("genai_config.json", new JsonObject { ["model"] = new JsonObject { ["bos_token_id"] = 0, ["eos_token_id"] = 2 } });
+
+        var t = folder.Load();
+
+        Assert.Equal(1, t.Special.Bos);
+        Assert.Equal(LlamaStyle.Ids("<s>", "▁Hello"), t.Encode("Hello"));
+    }
+
+    [Fact]
     public void Metaspace_pre_tokenizer_and_decoder_give_the_same_ids_and_text()
     {
         var json = LlamaStyle.Json();

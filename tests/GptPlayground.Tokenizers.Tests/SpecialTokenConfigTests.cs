@@ -6,13 +6,13 @@ namespace GptPlayground.Tokenizers.Tests;
 public class SpecialTokenConfigTests
 {
     [Fact]
-    public void Config_ids_win_over_token_names()
+    public void Config_ids_win_over_token_names_for_eos_and_pad_but_not_bos()
     {
         using var folder = LlamaStyle.Folder().With("config.json", """{"bos_token_id": 2, "eos_token_id": 1, "pad_token_id": 0}""");
 
         var special = folder.Load().Special;
 
-        Assert.Equal((2, 0), (special.Bos, special.Pad));
+        Assert.Equal((1, 0), (special.Bos, special.Pad));   // BOS: the id the tokenizer itself prepends (<s> = 1)
         Assert.Equal([1], special.Eos);
     }
 
