@@ -17,6 +17,29 @@ public class CatalogTests
     }
 
     [Fact]
+    public void Default_model_is_the_embedded_one_only_when_no_other_usable_model_exists()
+    {
+        using var alone = CatalogWith(out var dir, "optimum-fp32");
+        Directory.Move(Path.Combine(dir, "optimum-fp32"), Path.Combine(dir, ModelCatalog.EmbeddedModelName));
+        Directory.CreateDirectory(Path.Combine(dir, "broken"));
+        Assert.Equal(ModelCatalog.EmbeddedModelName, alone.DefaultModel());
+
+        using var withOwn = CatalogWith(out var dir2, "optimum-fp32", "stacked");
+        Directory.Move(Path.Combine(dir2, "optimum-fp32"), Path.Combine(dir2, ModelCatalog.EmbeddedModelName));
+        Assert.Equal("stacked", withOwn.DefaultModel());
+        Assert.Equal(ModelCatalog.EmbeddedModelName, withOwn.DefaultModel(preferred: ModelCatalog.EmbeddedModelName));
+        Assert.Equal("stacked", withOwn.DefaultModel(preferred: "missing"));
+    }
+
+    [Fact]
+    public void Default_model_is_null_when_no_folder_is_usable()
+    {
+        using var empty = CatalogWith(out _);
+
+        Assert.Null(empty.DefaultModel());
+    }
+
+    [Fact]
     public async Task Concurrent_requests_share_one_loaded_model()
     {
         using var catalog = CatalogWith(out _, "optimum-fp32");

@@ -47,6 +47,21 @@ public sealed class ModelCatalog : IDisposable
             .Select(Inspect).ToList();
     }
 
+    /// <summary>Folder name of the model the project trains and ships (models/playground-mini).</summary>
+    public const string EmbeddedModelName = "playground-mini";
+
+    /// <summary>
+    /// The model to use when the user names none: <paramref name="preferred"/> when it is a usable model here;
+    /// else the first usable model other than the embedded one (a user's own model wins); else the embedded
+    /// <see cref="EmbeddedModelName"/>; null when no folder is usable.
+    /// </summary>
+    public string? DefaultModel(string? preferred = null)
+    {
+        var usable = List().Where(e => e.IsOk).Select(e => e.Name).ToList();
+        if (preferred is not null && usable.Contains(preferred, StringComparer.Ordinal)) return preferred;
+        return usable.FirstOrDefault(n => n != EmbeddedModelName) ?? usable.FirstOrDefault();
+    }
+
     /// <summary>Reads a model folder's card without loading it into ONNX Runtime (or from the loaded instance).</summary>
     public ModelEntry Inspect(string path)
     {
