@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace GptPlayground.Notebooks;
+
+public static partial class NotebookFormat
+{
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.\-]*\z")]
+    private static partial Regex VariableName();
+
+    [GeneratedRegex(@"^[^\s`=]+\z")]
+    private static partial Regex VariantName();
+
+    /// <summary>Writes the canonical text of a notebook (LF line endings, ends with a newline).</summary>
+    /// <param name="notebook">The notebook.</param>
+    /// <param name="keepOutputs">Write the cells' last outputs (default true); false leaves them out of the file.</param>
+    /// <returns>The file text.</returns>
+    /// <exception cref="NotebookFormatException">Something cannot be written so that it reads back the same (a name with a
+    /// line break, a variant name with spaces, an invalid variable name); nothing is written then.</exception>
+    public static string Write(Notebook notebook, bool keepOutputs = true)
+    {
+        ArgumentNullException.ThrowIfNull(notebook);
+        var sb = new StringBuilder();
+        WriteFrontMatter(sb, notebook);
+        Cell? previous = null;
+        bool previousWasRawMarkdown = false;
+        foreach (var cell in notebook.Cells)
+        {
+            sb.Append('\n');
+            switch (cell)
+            {
+                case MarkdownCell md:
+                    bool raw = ReadsBackRaw(md.Text);
+                    if (raw && previous is MarkdownCell && previousWasRawMarkdown) sb.Append(CellMarker).Append("\n\n");
+                    if (raw) sb.Append(md.Text).Append('\n');
+                    else Fence(sb, MarkdownCellRole, md.Text);
+                    previousWasRawMarkdown = raw;
+                    break;
+                case PromptCell p:
+                    WritePromptCell(sb, p, keepOutputs);
+                    previousWasRawMarkdown = false;
+                    break;
+                default:
+                    throw new NotebookFormatException(null, $"cannot write a cell of type {cell?.GetType().Name ?? "null"}");
+            }
+            previous = cell;
+        }
+        return sb.ToString();
+    }
+
+    static void WriteFrontMatter(StringBuilder sb, Notebook n)
+    {
+        sb.Append("---\n");
+        if (n.Title is not null) YamlText.WriteEntry(sb, 0, "title", n.Title);
+        if (n.Description is not null) YamlText.WriteEntry(sb, 0, "description", n.Description);
+        if (n.Model is not null) YamlText.WriteEntry(sb, 0, "model", n.Model);
+        if (n.ChatFormat is not null) YamlText.WriteEntry(sb, 0, "chat_format", n.ChatFormat);
+        if (n.Decoding is not null)
+        {
+            var yaml = DecodingYaml.Write(n.Decoding, 2);
+            if (yaml.Trim() == "{}") sb.Append("decoding: {}\n");
+            else sb.Append("decoding:\n").Append(yaml);
+        }
+        WriteVariables(sb, 0, n.Variables, "notebook");
+        foreach (var (key, text) in n.ExtraFrontMatter)
+        {
+            if (text.Length == 0 || !text.StartsWith(key, StringComparison.Ordinal))
+                throw new NotebookFormatException(null, $"front matter entry '{key}' must be its YAML text starting with the key");
+            sb.Append(text).Append('\n');
+        }
+        sb.Append("---\n");
+    }
+
+    static void WriteVariables(StringBuilder sb, int indent, List<KeyValuePair<string, string>> variables, string owner)
+    {
+        if (variables.Count == 0) return;
+        sb.Append(' ', indent).Append("variables:\n");
+        var names = new HashSet<string>();
+        foreach (var (name, value) in variables)
+        {
+            if (!VariableName().IsMatch(name))
+                throw new NotebookFormatException(null, $"{owner} variable name '{name}' must start with a letter or '_' and use only letters, digits, '_', '.', '-'");
+            if (!names.Add(name)) throw new NotebookFormatException(null, $"{owner} variable '{name}' is defined twice");
+            YamlText.WriteEntry(sb, indent + 2, name, value ?? "");
+        }
+    }
+
+    static void WritePromptCell(StringBuilder sb, PromptCell c, bool keepOutputs)
+    {
+        var name = (c.Name ?? "").Trim();
+        if (name.Contains('\n') || name.Contains('\r'))
+            throw new NotebookFormatException(null, $"cell name '{name.ReplaceLineEndings(" ")}' must be one line");
+        sb.Append("## ").Append(HeadingName(c.Kind));
+        if (name.Length > 0) sb.Append(": ").Append(name);
+        sb.Append('\n');
+
+        var settings = new StringBuilder();
+        if (c.Model is not null) YamlText.WriteEntry(settings, 0, "model", c.Model);
+        string? separator = c switch { ZeroShotCell z => z.Separator, FewShotCell f => f.Separator, _ => null };
+        if (separator is not null) YamlText.WriteEntry(settings, 0, "separator", separator);
+        if (c is InstructionCell { ChatFormat: { } format }) YamlText.WriteEntry(settings, 0, "chat_format", format);
+        WriteVariables(settings, 0, c.Variables, $"cell '{name}'");
+        if (settings.Length > 0) { sb.Append('\n'); Fence(sb, "cell", settings.ToString()[..^1]); }
+
+        switch (c)
+        {
+            case ZeroShotCell z:
+                if (z.Instruction.Length > 0) { sb.Append('\n'); Fence(sb, "instruction", z.Instruction); }
+                sb.Append('\n'); Fence(sb, "input", z.Input);
+                break;
+            case FewShotCell f:
+                if (f.Instruction.Length > 0) { sb.Append('\n'); Fence(sb, "instruction", f.Instruction); }
+                sb.Append('\n'); Fence(sb, "template", f.Template);
+                foreach (var ex in f.Examples)
+                {
+                    sb.Append('\n'); Fence(sb, ex.Enabled ? "example" : "example off", ex.Input);
+                    sb.Append('\n'); Fence(sb, "example-output", ex.Output);
+                }
+                sb.Append('\n'); Fence(sb, "query", f.Query);
+                break;
+            case InstructionCell i:
+                if (i.System.Length > 0) { sb.Append('\n'); Fence(sb, "system", i.System); }
+                sb.Append('\n'); Fence(sb, "user", i.User);
+                break;
+        }
+        if (c.Expected is not null) { sb.Append('\n'); Fence(sb, "expected", c.Expected); }
+        var variantNames = new HashSet<string>();
+        foreach (var v in c.Variants)
+        {
+            CheckVariantName(v.Name, name);
+            if (!variantNames.Add(v.Name)) throw new NotebookFormatException(null, $"cell '{name}' has two decoding variants named '{v.Name}'");
+            var yaml = DecodingYaml.Write(v.Settings);
+            sb.Append('\n'); Fence(sb, "decoding " + v.Name, yaml[..^1]);
+        }
+        if (!keepOutputs) return;
+        foreach (var o in c.Outputs)
+        {
+            CheckVariantName(o.Variant, name);
+            var info = new StringBuilder("output ").Append(o.Variant);
+            if (o.Tokens is { } t) info.Append(" tokens=").Append(t.ToString(CultureInfo.InvariantCulture));
+            if (o.Finish is { } fin)
+            {
+                if (fin.Length == 0 || fin.Any(ch => char.IsWhiteSpace(ch) || ch == '`')) throw new NotebookFormatException(null, $"output finish reason '{fin}' must be one word");
+                info.Append(" finish=").Append(fin);
+            }
+            if (o.TimeMs is { } ms) info.Append(" time_ms=").Append(ms.ToString("R", CultureInfo.InvariantCulture));
+            if (o.TokensPerSecond is { } tps) info.Append(" tokens_per_s=").Append(tps.ToString("R", CultureInfo.InvariantCulture));
+            if (o.Seed is { } seed) info.Append(" seed=").Append(seed.ToString(CultureInfo.InvariantCulture));
+            sb.Append('\n'); Fence(sb, info.ToString(), o.Text);
+        }
+    }
+
+    static void CheckVariantName(string name, string cell)
+    {
+        if (name is null || !VariantName().IsMatch(name))
+            throw new NotebookFormatException(null, $"decoding variant name '{name}' in cell '{cell}' must be one word without spaces, backticks or '=' (e.g. greedy, t0.7)");
+    }
+
+    /// <summary>Writes a fenced block whose backtick fence is longer than any backtick run that starts a content line.</summary>
+    static void Fence(StringBuilder sb, string info, string content)
+    {
+        int longest = 0;
+        foreach (var line in content.Split('\n', '\r'))
+        {
+            var t = line.TrimStart(' ', '\t');
+            int n = 0;
+            while (n < t.Length && t[n] == '`') n++;
+            longest = Math.Max(longest, n);
+        }
+        var fence = new string('`', Math.Max(3, longest + 1));
+        sb.Append(fence).Append(info).Append('\n').Append(content).Append('\n').Append(fence).Append('\n');
+    }
+
+    /// <summary>
+    /// True when a markdown text written as is (after a prompt cell, before a marker) reads back as exactly one markdown
+    /// cell with the same text; otherwise it is written as a <c>```markdown-cell</c> block.
+    /// </summary>
+    static bool ReadsBackRaw(string text)
+    {
+        if (text.Length == 0 || text.Contains('\0')) return false;
+        var probe = "## Zero-shot: probe\n\n```input\nx\n```\n\n" + text + "\n\n" + CellMarker + "\n\nend\n";
+        try
+        {
+            var n = new Notebook();
+            new BodyReader(n, probe, 0).Read();
+            return n.Cells.Count == 3 && n.Cells[0] is ZeroShotCell { Input: "x" } && n.Cells[1] is MarkdownCell m && m.Text == text
+                && n.Cells[2] is MarkdownCell { Text: "end" };
+        }
+        catch (NotebookFormatException)
+        {
+            return false;
+        }
+    }
+}
