@@ -12,7 +12,7 @@ namespace GptPlayground.Inference.Decoding;
 /// penalties, min-new-tokens EOS ban, then (sampling only) temperature, top-k, top-p, min-p, typical-p, and
 /// finally one selector: argmax (greedy), a seeded random draw (sampling) or beam search.
 /// </remarks>
-public sealed record DecodingSettings
+public sealed partial record DecodingSettings
 {
     /// <summary>Most tokens to generate per sequence (default 128).</summary>
     [JsonPropertyName("max_new_tokens")] public int? MaxNewTokens { get; init; }
@@ -26,7 +26,7 @@ public sealed record DecodingSettings
     /// <summary>Divides the logits before sampling; must be &gt; 0 (default 1.0: no change).</summary>
     [JsonPropertyName("temperature")] public double? Temperature { get; init; }
 
-    /// <summary>Keep the k most probable tokens, ties at the k-th value kept; 0 keeps every token (default 50, as transformers).</summary>
+    /// <summary>Keep the k most probable tokens, ties at the k-th value kept; 0 keeps every token (default 50, as transformers; sampling only).</summary>
     [JsonPropertyName("top_k")] public int? TopK { get; init; }
 
     /// <summary>Nucleus sampling: keep the smallest set whose probability reaches top_p, at least one token; 1.0 is a no-op (default 1.0).</summary>
@@ -65,6 +65,6 @@ public sealed record DecodingSettings
     /// <summary>Stop strings, matched on the decoded text across token boundaries; not part of the output.</summary>
     [JsonPropertyName("stop")] public IReadOnlyList<string>? Stop { get; init; }
 
-    /// <summary>Seed of the random draws; null picks a fresh one (reported in the result).</summary>
+    /// <summary>Seed of the random draws; null picks a fresh one when sampling (<see cref="Resolve"/> fills it in, so the caller can report it).</summary>
     [JsonPropertyName("seed")] public ulong? Seed { get; init; }
 }

@@ -30,7 +30,7 @@ public enum FinishReason
     Eos,
     /// <summary><see cref="GenerationOptions.MaxNewTokens"/> reached.</summary>
     Length,
-    /// <summary>A stop string matched (decoding settings).</summary>
+    /// <summary>A stop string matched (decoding settings); the stop string is not part of the text.</summary>
     Stop,
     /// <summary>The model's context length is full.</summary>
     Context,
@@ -44,7 +44,24 @@ public enum FinishReason
 /// <param name="Logprob">Log-probability of the token under the model's raw distribution (log-softmax of the logits).</param>
 /// <param name="TopLogprobs">The most probable alternatives under the raw distribution.</param>
 /// <param name="Finish">Set on the sequence's last step.</param>
-public sealed record GenerationStep(int Sequence, int Index, int Token, string Text, float Logprob, IReadOnlyList<TokenLogprob> TopLogprobs, FinishReason? Finish);
+public sealed record GenerationStep(int Sequence, int Index, int Token, string Text, float Logprob, IReadOnlyList<TokenLogprob> TopLogprobs, FinishReason? Finish)
+{
+    /// <summary>Index of the prompt this sequence continues (differs from <see cref="Sequence"/> when num_return_sequences &gt; 1).</summary>
+    public int Prompt { get; init; }
+
+    /// <summary>
+    /// Log-probability of the token under the distribution it was actually chosen from: the model's logits after
+    /// every processor and filter of the decoding settings (for beam search, the log-softmax after the penalties).
+    /// Null when a custom <see cref="ITokenChooser"/> chose the token.
+    /// </summary>
+    public float? ProcessedLogprob { get; init; }
+
+    /// <summary>The most probable alternatives under that processed distribution; filtered tokens are absent, so there may be fewer than asked.</summary>
+    public IReadOnlyList<TokenLogprob> ProcessedTopLogprobs { get; init; } = [];
+
+    /// <summary>Beam search only, on a sequence's last step: its score (sum of processed log-probabilities / length^length_penalty).</summary>
+    public double? Score { get; init; }
+}
 
 /// <summary>Timing of one generation, filled in while it runs.</summary>
 public sealed class GenerationStats

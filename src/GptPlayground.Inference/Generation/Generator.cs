@@ -224,6 +224,29 @@ public sealed class Generator : IDisposable
         hasLogits = false;
     }
 
+    /// <summary>True when <see cref="ReorderSequences"/> can reorder in place (the KV cache is in CPU memory).</summary>
+    internal bool CanReorder => cache.OnCpu;
+
+    /// <summary>
+    /// Reorders the sequences (beam search): sequence r becomes a copy of sequence <paramref name="sources"/>[r],
+    /// tokens and KV cache rows. Append the next tokens afterwards to get logits. CPU caches only.
+    /// </summary>
+    internal void ReorderSequences(IReadOnlyList<int> sources)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (sources.Count != BatchSize) throw new ArgumentException($"expected {BatchSize} source rows, got {sources.Count}", nameof(sources));
+        cache.Gather(sources);
+        var oldTokens = tokens.Select(t => t.ToArray()).ToArray();
+        var oldPadding = (int[])padding.Clone();
+        for (int r = 0; r < BatchSize; r++)
+        {
+            tokens[r].Clear();
+            tokens[r].AddRange(oldTokens[sources[r]]);
+            padding[r] = oldPadding[sources[r]];
+        }
+        hasLogits = false;
+    }
+
     public void Dispose()
     {
         if (disposed) return;

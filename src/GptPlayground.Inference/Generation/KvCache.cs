@@ -58,6 +58,41 @@ internal sealed class KvCache : IDisposable
         Length = length;
     }
 
+    /// <summary>True when the cache lives in CPU memory, where <see cref="Truncate"/> and <see cref="Gather"/> work.</summary>
+    public bool OnCpu => past.Length == 0 || past[0].GetTensorMemoryInfo().Name.StartsWith("Cpu", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reorders the batch: row r of the new cache is row <paramref name="sources"/>[r] of the old one (CPU caches only).</summary>
+    public void Gather(IReadOnlyList<int> sources)
+    {
+        if (Length == 0) return;
+        if (!OnCpu) throw new ModelException("reordering a KV cache kept in GPU memory is not supported; run on CPU");
+        int axis = layout.KvStyle == KvCacheStyle.Separate ? 0 : 1;      // the batch axis
+        var next = new OrtValue[past.Length];
+        try
+        {
+            for (int i = 0; i < past.Length; i++)
+            {
+                var shape = past[i].GetTensorTypeAndShape().Shape;
+                long outer = 1; for (int d = 0; d < axis; d++) outer *= shape[d];
+                long inner = 1; for (int d = axis + 1; d < shape.Length; d++) inner *= shape[d];
+                int rowBytes = (int)(inner * (layout.KvType == TensorElementType.Float16 ? 2 : 4));
+                next[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, layout.KvType, shape);
+                var from = past[i].GetTensorMutableRawData();
+                var to = next[i].GetTensorMutableRawData();
+                for (long o = 0; o < outer; o++)
+                    for (int r = 0; r < batch; r++)
+                        from.Slice((int)((o * batch + sources[r]) * rowBytes), rowBytes).CopyTo(to.Slice((int)((o * batch + r) * rowBytes), rowBytes));
+            }
+        }
+        catch
+        {
+            DisposeAll(next);
+            throw;
+        }
+        DisposeAll(past);
+        past = next;
+    }
+
     /// <summary>Empties the cache.</summary>
     public void Reset()
     {

@@ -43,4 +43,19 @@ public static class Logprobs
         for (int i = 0; i < count; i++) result[i] = new TokenLogprob(best[i], logits[best[i]] - logSumExp, display(best[i]));
         return result;
     }
+
+    /// <summary>
+    /// Log-probabilities under a processed distribution: the chosen token's, and the top <paramref name="k"/> tokens
+    /// with a finite score (filtered tokens, at -inf, are left out).
+    /// </summary>
+    /// <param name="scores">Processed scores, [vocab].</param>
+    /// <param name="token">The chosen token.</param>
+    /// <param name="k">How many alternatives.</param>
+    /// <param name="display">Display text of a token id.</param>
+    public static (float Logprob, IReadOnlyList<TokenLogprob> Top) Processed(ReadOnlySpan<float> scores, int token, int k, Func<int, string> display)
+    {
+        float logSumExp = LogSumExp(scores);
+        var top = Top(scores, k, logSumExp, display).Where(t => float.IsFinite(t.Logprob)).ToArray();
+        return (scores[token] - logSumExp, top);
+    }
 }

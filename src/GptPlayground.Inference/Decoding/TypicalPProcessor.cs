@@ -1,0 +1,39 @@
+namespace GptPlayground.Inference.Decoding;
+
+/// <summary>
+/// Locally typical sampling as transformers' <c>TypicalLogitsWarper</c> (Meister et al. 2022, "Locally Typical
+/// Sampling", https://arxiv.org/abs/2202.00666): tokens are ranked by how far their surprisal -log p is from the
+/// distribution's entropy H; the closest ones are kept until their probabilities reach typical_p, the rest get -inf.
+/// </summary>
+/// <remarks>
+/// No-op when typical_p &gt;= 1. As transformers: with the tokens sorted by |(-log p) - H| ascending and
+/// c the cumulative probability, the cut is at the first rank whose c reaches typical_p (that token is kept,
+/// and so are tokens tied with it); at least one token is kept.
+/// </remarks>
+public sealed class TypicalPProcessor(double mass) : ILogitsProcessor
+{
+    /// <summary>The probability mass to keep, in (0, 1].</summary>
+    public double Mass { get; } = mass;
+
+    /// <inheritdoc/>
+    public void Process(Span<float> scores, DecodingState state)
+    {
+        if (Mass >= 1) return;
+        var probs = ScoreMath.Softmax(scores);
+        double entropy = 0;
+        foreach (var p in probs) if (p > 0) entropy -= p * Math.Log(p);
+        var shifted = new double[probs.Length];            // |surprisal - entropy|; +inf for filtered tokens
+        for (int i = 0; i < probs.Length; i++) shifted[i] = probs[i] > 0 ? Math.Abs(-Math.Log(probs[i]) - entropy) : double.PositiveInfinity;
+        var order = new int[probs.Length];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(order, (a, b) => shifted[a] != shifted[b] ? shifted[a].CompareTo(shifted[b]) : a.CompareTo(b));
+        // last kept rank: the number of ranks whose cumulative probability is still below the mass
+        double cumulative = 0;
+        int last = 0;
+        while (last < order.Length && cumulative + probs[order[last]] < Mass) cumulative += probs[order[last++]];
+        last = Math.Min(last, order.Length - 1);
+        double cut = shifted[order[last]];
+        for (int r = 1; r < order.Length; r++)                 // rank 0 is always kept
+            if (shifted[order[r]] > cut) scores[order[r]] = float.NegativeInfinity;
+    }
+}
