@@ -69,6 +69,7 @@ public sealed partial record DecodingSettings
     /// <summary>
     /// These settings with every unset value filled in: first from the model's <c>generation_config.json</c>
     /// (same snake_case names; <c>stop_strings</c> is read as <c>stop</c>), else from <see cref="Defaults"/>.
+    /// The default max_new_tokens is capped at the model's context length.
     /// When sampling without a seed, a fresh random seed is drawn here so the caller can show or store it.
     /// </summary>
     /// <param name="config">The model's config (null: defaults only).</param>
@@ -76,6 +77,8 @@ public sealed partial record DecodingSettings
     {
         var fromModel = config?.GenerationConfig is { ValueKind: JsonValueKind.Object } g ? FromGenerationConfig(g) : new DecodingSettings();
         var merged = Merge(Merge(Defaults, fromModel), this);
+        if (MaxNewTokens is null && fromModel.MaxNewTokens is null && config?.ContextLength is int context && context < merged.MaxNewTokens)
+            merged = merged with { MaxNewTokens = context };                  // the default never exceeds a short context
         if (merged.DoSample == true && merged.Seed is null)
             merged = merged with { Seed = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) };
         return merged;

@@ -38,6 +38,7 @@ public sealed class Generator : IDisposable
     readonly Memory<byte> stepLogitsBytes;
     readonly OrtValue useCacheTrue, useCacheFalse;
     readonly Stopwatch runTimer = new();
+    float[]? allLogits;                    // set while a caller wants every position's logits (prompt scoring)
     bool hasLogits, disposed;
 
     internal Generator(LanguageModel model, int batchSize)
@@ -163,7 +164,11 @@ public sealed class Generator : IDisposable
             {
                 int k = IndexOf(layout.PresentOutputs, names[i]);
                 if (k >= 0) { presents[k] = values[i]; values[i] = null!; }
-                else if (names[i] == layout.Logits) CopyLastLogits(width == 1 ? stepLogits : values[i], width);
+                else if (names[i] == layout.Logits)
+                {
+                    if (allLogits is not null) CopyAllLogits(width == 1 ? stepLogits : values[i], width);
+                    CopyLastLogits(width == 1 ? stepLogits : values[i], width);
+                }
             }
         }
         finally
@@ -190,6 +195,39 @@ public sealed class Generator : IDisposable
                 var halves = MemoryMarshal.Cast<byte, Half>(raw).Slice((int)row, vocab);
                 for (int i = 0; i < vocab; i++) target[i] = (float)halves[i];
             }
+        }
+    }
+
+    /// <summary>Copies logits[0, :, :] ([width, vocab]) of a batch-1 pass to <see cref="allLogits"/>, converting fp16.</summary>
+    void CopyAllLogits(OrtValue value, int width)
+    {
+        int count = width * layout.VocabSize;
+        allLogits = new float[count];
+        var raw = value.GetTensorMutableRawData();
+        if (layout.LogitsType == TensorElementType.Float) MemoryMarshal.Cast<byte, float>(raw)[..count].CopyTo(allLogits);
+        else
+        {
+            var halves = MemoryMarshal.Cast<byte, Half>(raw)[..count];
+            for (int i = 0; i < count; i++) allLogits[i] = (float)halves[i];
+        }
+    }
+
+    /// <summary>
+    /// Appends <paramref name="newTokens"/> to the single sequence of a batch-1 generator and returns the logits
+    /// of every appended position, [tokens, vocab] row-major: row i predicts the token after <paramref name="newTokens"/>[i].
+    /// One model pass (prompt scoring).
+    /// </summary>
+    internal float[] AppendTokensReadingAllLogits(ReadOnlySpan<int> newTokens, CancellationToken cancellationToken = default)
+    {
+        allLogits = [];
+        try
+        {
+            AppendTokens(newTokens, cancellationToken);
+            return allLogits;
+        }
+        finally
+        {
+            allLogits = null;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GptPlayground.Inference.Decoding;
 using GptPlayground.Inference.Generation;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Runtime;
@@ -6,22 +7,21 @@ using GptPlayground.Inference.Runtime;
 namespace GptPlayground.Cli;
 
 /// <summary>
-/// <c>generate --model M (--prompt T | --prompt-file F | --prompt-ids 1,2,3) [--max-new-tokens N]
-/// [--provider P] [--top-logprobs K] [--json]</c>. Repeating --prompt or --prompt-ids decodes a batch.
-/// Text mode streams the output to stdout and a summary to stderr; --json prints one object.
+/// <c>generate --model M (--prompt T | --prompt-file F | --prompt-ids 1,2,3) [decoding flags] [--provider P]
+/// [--top-logprobs K] [--json]</c>. Repeating --prompt or --prompt-ids decodes a batch. The decoding flags are every
+/// <see cref="DecodingSettings"/> setting (<see cref="DecodingFlags"/>); warnings about ignored settings go to stderr.
+/// Text mode streams a single sequence to stdout (several are printed one after another) and a summary to stderr;
+/// --json prints one object with raw and processed logprobs per step and, for beam search, each sequence's score.
 /// </summary>
 public static class GenerateVerb
 {
-    static readonly string[] Options = ["model", "models", "prompt", "prompt-file", "prompt-ids", "max-new-tokens", "provider", "top-logprobs"];
+    static readonly string[] Options = ["model", "models", "prompt", "prompt-file", "prompt-ids", "provider", "top-logprobs", .. DecodingFlags.Options];
 
     public static async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = CliArgs.Parse("generate", args, Options, ["json"]);
-        var options = new GenerationOptions
-        {
-            MaxNewTokens = a.GetInt("max-new-tokens", 64, 1),
-            TopLogprobs = a.GetInt("top-logprobs", 0, 0, 20),
-        };
+        var a = CliArgs.Parse("generate", args, Options, ["json", .. DecodingFlags.Switches]);
+        var settings = DecodingFlags.Parse(a, args);
+        int topLogprobs = a.GetInt("top-logprobs", 0, 0, 20);
         var provider = ExecutionProviders.Parse(a.Get("provider") ?? "cpu");
         using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models);
         var modelName = a.Require("model", "NAME|PATH");
@@ -31,27 +31,44 @@ public static class GenerateVerb
         var prompts = texts.Select(p => p.Ids ?? model.Encode(p.Text!)).ToList();
         if (prompts.Any(p => p.Length == 0)) throw new CliException("the prompt is empty after tokenization: give some text or token ids");
 
+        var resolved = settings.Resolve(model.Config);
+        var validation = resolved.Validate(model.ContextLength, prompts.Max(p => p.Length));
+        if (!validation.IsValid) throw new CliException(string.Join(" | ", validation.Errors.Select(DecodingFlags.ForCli)));
+
         if (a.Has("json"))
         {
-            var result = TextGenerator.Complete(model, prompts, options, cancellationToken: cancellationToken);
+            var result = TextGenerator.Complete(model, prompts, resolved, topLogprobs, cancellationToken);
+            Warn(context, validation);
             CliJson.Write(context.Out, ToJson(model, prompts, result));
             return 0;
         }
         var stats = new GenerationStats();
-        var texts2 = prompts.Select(_ => new System.Text.StringBuilder()).ToArray();
-        var finishes = new FinishReason?[prompts.Count];
-        await foreach (var step in TextGenerator.GenerateAsync(model, prompts, options, stats: stats, cancellationToken: cancellationToken))
+        int sequences = prompts.Count * resolved.NumReturnSequences!.Value;
+        var outputs = Enumerable.Range(0, sequences).Select(_ => new System.Text.StringBuilder()).ToArray();
+        var finishes = new FinishReason?[sequences];
+        var scores = new double?[sequences];
+        var steps = TextGenerator.GenerateAsync(model, prompts, resolved, topLogprobs, stats, cancellationToken);   // checks the prompts
+        Warn(context, validation);
+        await foreach (var step in steps)
         {
-            if (prompts.Count == 1) { context.Out.Write(step.Text); context.Out.Flush(); }
-            else texts2[step.Sequence].Append(step.Text);
-            if (step.Finish is { } f) finishes[step.Sequence] = f;
+            if (sequences == 1) { context.Out.Write(step.Text); context.Out.Flush(); }
+            else outputs[step.Sequence].Append(step.Text);
+            if (step.Finish is { } f) { finishes[step.Sequence] = f; scores[step.Sequence] = step.Score; }
         }
-        if (prompts.Count == 1) context.Out.WriteLine();
+        if (sequences == 1) context.Out.WriteLine();
         else
-            for (int i = 0; i < prompts.Count; i++)
-                context.Out.WriteLine($"--- sequence {i} ({Name(finishes[i])}) ---\n{texts2[i]}");
-        context.Error.WriteLine($"[{model.Folder.Name} on {model.Provider.Name}; finish {string.Join(",", finishes.Select(Name))}; {stats.Tokens} tokens; prefill {stats.Prefill.TotalMilliseconds:0.0} ms; decode {stats.DecodeTokensPerSecond(prompts.Count):0.0} tokens/s]");
+            for (int i = 0; i < sequences; i++)
+            {
+                var score = scores[i] is { } sc ? $", score {sc.ToString("0.####", CultureInfo.InvariantCulture)}" : "";
+                context.Out.WriteLine($"--- sequence {i} (prompt {i / resolved.NumReturnSequences!.Value}, {Name(finishes[i])}{score}) ---\n{outputs[i]}");
+            }
+        context.Error.WriteLine($"[{model.Folder.Name} on {model.Provider.Name}; {resolved.Summary()}; finish {string.Join(",", finishes.Select(Name))}; {stats.Tokens} tokens; prefill {stats.Prefill.TotalMilliseconds:0.0} ms; decode {stats.DecodeTokensPerSecond(prompts.Count):0.0} tokens/s]");
         return 0;
+    }
+
+    static void Warn(CliContext context, DecodingValidation validation)
+    {
+        foreach (var w in validation.Warnings) context.Error.WriteLine($"gptplayground generate: warning: {DecodingFlags.ForCli(w)}");
     }
 
     static string Name(FinishReason? f) => f?.ToString().ToLowerInvariant() ?? "?";
@@ -93,18 +110,25 @@ public static class GenerateVerb
         Provider = model.Provider.Name,
         ProviderReason = model.Provider.Reason,
         PromptTokens = prompts[0],
-        Sequences = result.Sequences.Select((s, i) => new
+        Settings = result.Settings,
+        Summary = result.Settings?.Summary(),
+        Warnings = result.Warnings.Select(w => w.Message),
+        Sequences = result.Sequences.Select(s => new
         {
-            PromptTokens = prompts.Count > 1 ? prompts[i] : null,
+            s.Prompt,
+            PromptTokens = prompts.Count > 1 ? prompts[s.Prompt] : null,
             s.Tokens,
             s.Text,
             FinishReason = s.Finish,
+            s.Score,
             Steps = s.Steps.Select(step => new
             {
                 step.Token,
                 step.Text,
                 step.Logprob,
                 TopLogprobs = step.TopLogprobs.Select(t => new { t.Token, t.Text, t.Logprob }),
+                step.ProcessedLogprob,
+                ProcessedTopLogprobs = step.ProcessedTopLogprobs.Select(t => new { t.Token, t.Text, t.Logprob }),
             }),
         }),
         Timing = new
