@@ -76,13 +76,20 @@ internal static class BeamSearch
     }
 
     /// <summary>Searches every prompt in turn; yields the returned sequences' steps when a prompt's search ends.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="prompts">Token ids per prompt.</param>
+    /// <param name="s">Resolved, valid settings with num_beams &gt; 1.</param>
+    /// <param name="topLogprobs">Alternatives per step.</param>
+    /// <param name="stats">Timings.</param>
+    /// <param name="cancellationToken">Checked every beam and step.</param>
+    /// <param name="recompute">Recompute the beams every step even when the cache could be reordered (tests the GPU path on CPU).</param>
     public static IEnumerable<GenerationStep> Run(LanguageModel model, IReadOnlyList<int[]> prompts, DecodingSettings s, int topLogprobs,
-        GenerationStats stats, CancellationToken cancellationToken)
+        GenerationStats stats, CancellationToken cancellationToken, bool recompute = false)
     {
         int n = s.NumReturnSequences!.Value;
         for (int p = 0; p < prompts.Count; p++)
         {
-            var found = Search(model, prompts[p], s, topLogprobs, stats, cancellationToken);
+            var found = Search(model, prompts[p], s, topLogprobs, stats, recompute, cancellationToken);
             int rank = 0;
             foreach (var hyp in found.Best(n))
             {
@@ -92,7 +99,7 @@ internal static class BeamSearch
         }
     }
 
-    static Hypotheses Search(LanguageModel model, int[] prompt, DecodingSettings s, int topLogprobs, GenerationStats stats, CancellationToken cancellationToken)
+    static Hypotheses Search(LanguageModel model, int[] prompt, DecodingSettings s, int topLogprobs, GenerationStats stats, bool recompute, CancellationToken cancellationToken)
     {
         int beams = s.NumBeams!.Value, maxNew = s.MaxNewTokens!.Value, vocab = model.Layout.VocabSize;
         var eos = new HashSet<int>(model.EosTokenIds);
@@ -131,7 +138,7 @@ internal static class BeamSearch
                     foreach (var proc in processors) proc.Process(processed, state);
                     for (int v = 0; v < vocab; v++) total[b * vocab + v] = (float)(processed[v] + beamScores[b]);
                 }
-                var best = TopIndices(total, candidates);
+                var best = Logprobs.TopIndices(total, candidates);
 
                 var next = new List<(int Beam, int Token, double Score)>();
                 foreach (var (c, rank) in best.Select((c, r) => (c, r)))
@@ -165,7 +172,7 @@ internal static class BeamSearch
                 // move to the chosen beams and feed their new tokens
                 for (int b = 0; b < beams; b++) { generated[b] = tokens[b]; history[b] = nodes[b]; beamScores[b] = next[b].Score; }
                 clock.Restart();
-                if (generator.CanReorder)
+                if (generator.CanReorder && !recompute)
                 {
                     generator.ReorderSequences(next.Select(x => x.Beam).ToArray());
                     generator.AppendTokens(next.Select(x => new[] { x.Token }).ToArray(), cancellationToken);
@@ -197,34 +204,11 @@ internal static class BeamSearch
         }
     }
 
-    /// <summary>Indices of the <paramref name="k"/> largest values, largest first; ties: lower index first.</summary>
-    static int[] TopIndices(float[] values, int k)
-    {
-        k = Math.Min(k, values.Length);
-        var best = new int[k];
-        int count = 0;
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (count == k && !(values[i] > values[best[k - 1]])) continue;
-            int at = count < k ? count++ : k - 1;
-            while (at > 0 && values[i] > values[best[at - 1]]) { best[at] = best[at - 1]; at--; }
-            best[at] = i;
-        }
-        return best[..count];
-    }
-
     /// <summary>Where the earliest stop string starts in the decoded generated text, or -1.</summary>
     static int StopIndex(LanguageModel model, IReadOnlyList<int> generated, IReadOnlyList<string> stops)
     {
         if (model.Tokenizer is not { } tokenizer) return -1;
-        var text = tokenizer.Decode(generated.ToArray(), skipSpecialTokens: true);
-        int earliest = -1;
-        foreach (var stop in stops)
-        {
-            int at = text.IndexOf(stop, StringComparison.Ordinal);
-            if (at >= 0 && (earliest < 0 || at < earliest)) earliest = at;
-        }
-        return earliest;
+        return StopMatcher.Earliest(tokenizer.Decode(generated.ToArray(), skipSpecialTokens: true), stops);
     }
 
     /// <summary>The steps of one returned hypothesis, with text streamed through the same stop matching as sampling.</summary>

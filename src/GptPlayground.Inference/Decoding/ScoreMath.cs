@@ -16,13 +16,24 @@ internal static class ScoreMath
         return probs;
     }
 
-    /// <summary>Token ids ordered by score, highest first; ties by lower id first (a stable sort).</summary>
+    /// <summary>Ids of the tokens with a finite score, highest score first; ties by lower id first.
+    /// Filtered (-inf) tokens are left out, so after top-k only k ids are sorted.</summary>
     public static int[] Descending(ReadOnlySpan<float> scores)
     {
-        var order = new int[scores.Length];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        var keys = scores.ToArray();
-        Array.Sort(order, (a, b) => keys[a] != keys[b] ? keys[b].CompareTo(keys[a]) : a.CompareTo(b));
+        var ids = new List<int>();
+        for (int i = 0; i < scores.Length; i++) if (float.IsFinite(scores[i])) ids.Add(i);
+        var order = ids.ToArray();
+        var keys = new float[order.Length];
+        for (int i = 0; i < order.Length; i++) keys[i] = -scores[order[i]];
+        Array.Sort(keys, order);                                           // ascending -score = descending score
+        // Array.Sort is not stable: restore id order inside runs of equal scores
+        for (int start = 0; start < order.Length;)
+        {
+            int end = start + 1;
+            while (end < order.Length && keys[end] == keys[start]) end++;
+            if (end - start > 1) Array.Sort(order, start, end - start);
+            start = end;
+        }
         return order;
     }
 }

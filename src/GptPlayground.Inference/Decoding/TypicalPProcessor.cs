@@ -20,12 +20,14 @@ public sealed class TypicalPProcessor(double mass) : ILogitsProcessor
     {
         if (Mass >= 1) return;
         var probs = ScoreMath.Softmax(scores);
+        double logSumExp = Generation.Logprobs.LogSumExp(scores);
         double entropy = 0;
         foreach (var p in probs) if (p > 0) entropy -= p * Math.Log(p);
-        var shifted = new double[probs.Length];            // |surprisal - entropy|; +inf for filtered tokens
-        for (int i = 0; i < probs.Length; i++) shifted[i] = probs[i] > 0 ? Math.Abs(-Math.Log(probs[i]) - entropy) : double.PositiveInfinity;
-        var order = new int[probs.Length];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
+        // |surprisal - entropy| of every token still in play, from log-probabilities (exact also where p underflows to 0)
+        var shifted = new double[probs.Length];
+        for (int i = 0; i < probs.Length; i++) shifted[i] = Math.Abs(-(scores[i] - logSumExp) - entropy);
+        // ranked ascending, ties by id; filtered (-inf) tokens sort last in transformers and stay -inf here
+        var order = Enumerable.Range(0, probs.Length).Where(i => double.IsFinite(shifted[i])).ToArray();
         Array.Sort(order, (a, b) => shifted[a] != shifted[b] ? shifted[a].CompareTo(shifted[b]) : a.CompareTo(b));
         // last kept rank: the number of ranks whose cumulative probability is still below the mass
         double cumulative = 0;

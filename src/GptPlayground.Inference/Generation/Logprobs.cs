@@ -27,21 +27,28 @@ public static class Logprobs
     /// <param name="display">Display text of a token id.</param>
     public static IReadOnlyList<TokenLogprob> Top(ReadOnlySpan<float> logits, int k, float logSumExp, Func<int, string> display)
     {
-        k = Math.Min(k, logits.Length);
-        if (k <= 0) return [];
-        // insertion into a small sorted array: O(vocab * k), k is small (<= 20)
-        Span<int> best = stackalloc int[k];
-        int count = 0;
-        for (int i = 0; i < logits.Length; i++)
-        {
-            if (count == k && !(logits[i] > logits[best[k - 1]])) continue;
-            int at = count < k ? count++ : k - 1;
-            while (at > 0 && logits[i] > logits[best[at - 1]]) { best[at] = best[at - 1]; at--; }
-            best[at] = i;
-        }
+        var best = TopIndices(logits, k);
+        int count = best.Length;
         var result = new TokenLogprob[count];
         for (int i = 0; i < count; i++) result[i] = new TokenLogprob(best[i], logits[best[i]] - logSumExp, display(best[i]));
         return result;
+    }
+
+    /// <summary>Indices of the <paramref name="k"/> largest values, largest first; ties: lower index first. O(n * k), for small k.</summary>
+    internal static int[] TopIndices(ReadOnlySpan<float> values, int k)
+    {
+        k = Math.Min(k, values.Length);
+        if (k <= 0) return [];
+        var best = new int[k];
+        int count = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (count == k && !(values[i] > values[best[k - 1]])) continue;
+            int at = count < k ? count++ : k - 1;
+            while (at > 0 && values[i] > values[best[at - 1]]) { best[at] = best[at - 1]; at--; }
+            best[at] = i;
+        }
+        return best[..count];
     }
 
     /// <summary>

@@ -20,12 +20,7 @@ internal sealed class StopMatcher(IReadOnlyList<string> stops)
         if (stopped) return ("", true);
         if (stops.Count == 0) return (delta, false);
         pending += delta;
-        int earliest = -1;
-        foreach (var stop in stops)
-        {
-            int at = pending.IndexOf(stop, StringComparison.Ordinal);
-            if (at >= 0 && (earliest < 0 || at < earliest)) earliest = at;
-        }
+        int earliest = Earliest(pending, stops);
         if (earliest >= 0)
         {
             stopped = true;
@@ -40,6 +35,18 @@ internal sealed class StopMatcher(IReadOnlyList<string> stops)
         var release = pending[..^hold];
         pending = pending[^hold..];
         return (release, false);
+    }
+
+    /// <summary>Where the earliest of <paramref name="stops"/> starts in <paramref name="text"/> (ordinal), or -1.</summary>
+    public static int Earliest(string text, IReadOnlyList<string> stops)
+    {
+        int earliest = -1;
+        foreach (var stop in stops)
+        {
+            int at = text.IndexOf(stop, StringComparison.Ordinal);
+            if (at >= 0 && (earliest < 0 || at < earliest)) earliest = at;
+        }
+        return earliest;
     }
 
     /// <summary>Releases the held-back text at the end of the sequence ("" after a stop).</summary>

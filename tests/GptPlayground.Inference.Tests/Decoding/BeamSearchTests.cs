@@ -81,6 +81,42 @@ public class BeamSearchTests
         Assert.Equal(greedy, beam);
     }
 
+    [Theory]
+    [InlineData("optimum-fp32")]
+    [InlineData("stacked")]
+    [InlineData("gqa")]
+    public void Reordering_cache_rows_gives_the_same_beams_as_recomputing_them(string variant)
+    {
+        var model = TestModels.Model(variant);
+        var settings = new DecodingSettings { NumBeams = 4, NumReturnSequences = 4, MaxNewTokens = 7, NoRepeatNgramSize = 2 }.Resolve(model.Config);
+        int[][] prompts = [[1, 2, 3], [9, 8]];
+
+        var reordered = BeamSearch.Run(model, prompts, settings, 2, new GenerationStats(), default).ToList();
+        var recomputed = BeamSearch.Run(model, prompts, settings, 2, new GenerationStats(), default, recompute: true).ToList();
+
+        Assert.Equal(recomputed.Select(s => (s.Sequence, s.Token)), reordered.Select(s => (s.Sequence, s.Token)));
+        for (int i = 0; i < reordered.Count; i++)
+        {
+            Assert.Equal(recomputed[i].ProcessedLogprob!.Value, reordered[i].ProcessedLogprob!.Value, 3);
+            Assert.Equal(recomputed[i].Score ?? 0, reordered[i].Score ?? 0, 3);
+        }
+    }
+
+    [Fact]
+    public void Beam_search_ends_a_hypothesis_at_a_stop_string()
+    {
+        var model = TestModels.Model("optimum-fp32");
+        var prompt = model.Encode("Once upon a time");
+        var free = TextGenerator.Complete(model, [prompt], new DecodingSettings { NumBeams = 2, MaxNewTokens = 12 }).Sequences[0];
+        var stop = free.Text.Substring(free.Text.Length / 2, 1);
+
+        var stopped = TextGenerator.Complete(model, [prompt], new DecodingSettings { NumBeams = 2, NumReturnSequences = 2, MaxNewTokens = 12, Stop = [stop] });
+
+        Assert.All(stopped.Sequences, s => Assert.False(s.Text.Contains(stop, StringComparison.Ordinal), $"stop '{stop}' in '{s.Text}'"));
+        Assert.NotEqual(free.Tokens, stopped.Sequences[0].Tokens);            // the unconstrained best contains the stop string
+        Assert.All(stopped.Sequences, s => Assert.True(s.Finish == FinishReason.Stop || !free.Text.StartsWith(s.Text + stop, StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Beam_results_match_a_recomputing_search_on_every_layout()
     {

@@ -28,6 +28,40 @@ public class ReferenceComparisonTests(ITestOutputHelper output)
     };
 
     [Fact]
+    public void Chain_equals_the_reference_on_random_logits_histories_and_settings()
+    {
+        var random = new Random(99);
+        double maxDeviation = 0;
+        int rows = 0, keptDiffers = 0;
+        for (int trial = 0; trial < 1000; trial++)
+        {
+            var settings = RandomSettings(random) with { DoSample = random.Next(6) > 0 };
+            settings = settings.Resolve();
+            double scale = 0.5 + 6 * random.NextDouble();
+            var logits = Enumerable.Range(0, 300).Select(_ => (float)(scale * (random.NextDouble() * 2 - 1))).ToArray();
+            int promptLength = 1 + random.Next(6);
+            var tokens = Enumerable.Range(0, promptLength + random.Next(8)).Select(_ => random.Next(12)).ToList();   // small ids: repeats
+            var chain = SamplerChain.For(settings, [299], promptLength, stream: 0);
+
+            var actual = (float[])logits.Clone();
+            chain.Process(actual, new DecodingState(tokens, promptLength));
+            var expected = HfReference.Process(logits, tokens, promptLength, settings, [299]);
+
+            var a = HfReference.LogSoftmax(actual);
+            var e = HfReference.LogSoftmax(expected);
+            for (int i = 0; i < 300; i++)
+            {
+                if (double.IsFinite(a[i]) != double.IsFinite(e[i])) { keptDiffers++; continue; }
+                if (double.IsFinite(a[i])) maxDeviation = Math.Max(maxDeviation, Math.Abs(a[i] - e[i]));
+            }
+            rows++;
+        }
+        output.WriteLine($"{rows} random rows x 300 tokens: kept-set differences {keptDiffers}, max |logprob deviation| = {maxDeviation:E2}");
+        Assert.Equal(0, keptDiffers);
+        Assert.True(maxDeviation < 1e-3, $"max deviation {maxDeviation}");
+    }
+
+    [Fact]
     public void Processed_top_logprobs_equal_the_reference_for_random_settings()
     {
         var model = TestModels.Model("optimum-fp32");

@@ -43,7 +43,7 @@ public class StopStringTests
 
         Assert.Equal(FinishReason.Stop, stopped.Finish);
         Assert.Equal(free.Text[..at], stopped.Text);
-        Assert.DoesNotContain(stop, stopped.Text);
+        Assert.False(stopped.Text.Contains(stop, StringComparison.Ordinal));
         Assert.True(stopped.Tokens.Length < free.Tokens.Length);
         Assert.Equal(free.Tokens[..stopped.Tokens.Length], stopped.Tokens);
     }
