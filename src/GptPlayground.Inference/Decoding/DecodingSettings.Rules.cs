@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using GptPlayground.Inference.Models;
 
 namespace GptPlayground.Inference.Decoding;
@@ -150,7 +151,7 @@ public sealed partial record DecodingSettings
     };
 
     /// <summary>The decoding mode these settings select (unset values count as their defaults).</summary>
-    public DecodingMode Mode => (NumBeams ?? 1) > 1 ? DecodingMode.Beam : DoSample == true ? DecodingMode.Sample : DecodingMode.Greedy;
+    [JsonIgnore] public DecodingMode Mode => (NumBeams ?? 1) > 1 ? DecodingMode.Beam : DoSample == true ? DecodingMode.Sample : DecodingMode.Greedy;
 
     /// <summary>
     /// Checks every value (unset ones count as <see cref="Defaults"/>). Errors are values that cannot run; warnings

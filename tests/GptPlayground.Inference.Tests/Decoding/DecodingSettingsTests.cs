@@ -170,6 +170,8 @@ public class DecodingSettingsTests
             Assert.Contains($"\"{name}\"", JsonSerializer.Serialize(DecodingSettings.Defaults with { Seed = 1 }));
         }
         Assert.Contains("\"max_new_tokens\":1", json);
+        var names = JsonDocument.Parse(JsonSerializer.Serialize(DecodingSettings.Defaults with { Seed = 1 })).RootElement.EnumerateObject().Select(p => p.Name);
+        Assert.Equal(DecodingSettings.Names.Order(), names.Order());          // nothing but the settings (no computed Mode)
         Assert.Throws<ArgumentException>(() => DecodingSettings.Describe("temprature"));
     }
 }
