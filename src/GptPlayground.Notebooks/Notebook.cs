@@ -78,6 +78,9 @@ public abstract class PromptCell : Cell
     /// <summary>Name shown in the heading ("## Zero-shot: NAME"); one line.</summary>
     public string Name { get; set; } = "";
 
+    /// <summary>Prose shown under the heading (what the cell demonstrates); null for none. Not part of the prompt.</summary>
+    public string? Note { get; set; }
+
     /// <summary>Model folder name that overrides the notebook's; null uses the notebook's.</summary>
     public string? Model { get; set; }
 

@@ -127,6 +127,31 @@ public class NotebookFormatTests
     }
 
     [Fact]
+    public void Prose_between_heading_and_blocks_is_the_cell_note()
+    {
+        var text = "---\n---\n\n## Zero-shot: a\n\nWhat this cell shows.\n\n```input\nx\n```\n";
+
+        var n = NotebookFormat.Parse(text);
+
+        Assert.Equal("What this cell shows.", Assert.IsType<ZeroShotCell>(Assert.Single(n.Cells)).Note);
+        Assert.Equal(text, NotebookFormat.Write(n));
+    }
+
+    [Theory]
+    [InlineData("```input\nnot a block\n```")]
+    [InlineData("")]
+    [InlineData("trailing\n")]
+    [InlineData("## Few-shot: heading in a note")]
+    public void Notes_that_would_not_read_back_go_into_the_cell_block(string note)
+    {
+        var n = new Notebook { Cells = [new ZeroShotCell { Name = "a", Note = note, Input = "x" }] };
+
+        var back = NotebookFormat.Parse(NotebookFormat.Write(n));
+
+        Assert.Equal(note, Assert.IsType<ZeroShotCell>(Assert.Single(back.Cells)).Note);
+    }
+
+    [Fact]
     public void Unknown_block_after_a_cell_becomes_markdown()
     {
         var text = "---\n---\n\n## Zero-shot: a\n\n```input\nx\n```\n\n```python\nprint(1)\n```\n";

@@ -83,6 +83,7 @@ static class TestFiles
         }
         p.Name = Text(rng, 2).ReplaceLineEndings(" ").Trim();
         p.Model = rng.Next(3) == 0 ? Text(rng, 2) : null;
+        p.Note = rng.Next(3) == 0 ? Text(rng) : null;
         p.Expected = rng.Next(2) == 0 ? Text(rng) : null;
         for (int i = rng.Next(3); i > 0; i--) p.Variables.Add(new($"c{i}", Text(rng)));
         var names = new HashSet<string>();

@@ -172,6 +172,7 @@ public static partial class NotebookFormat
     {
         readonly Lines lines = new(body);
         PromptCell? cell;
+        bool cellHasBlocks;
         int? markdownStart;
         readonly HashSet<string> seen = [];
         FewShotExample? lastExample;
@@ -186,7 +187,12 @@ public static partial class NotebookFormat
             for (int i = 0; i < elements.Count; i++)
             {
                 var e = elements[i];
-                if (HasText(pos, e.Start)) { EndCell(); markdownStart ??= FirstText(pos, e.Start); }
+                if (HasText(pos, e.Start))
+                {
+                    if (cell is not null && !cellHasBlocks && e.IsRoleFence)
+                        cell.Note = NoteText(pos, e.Start);          // prose between the heading and its first block
+                    else { EndCell(); markdownStart ??= FirstText(pos, e.Start); }
+                }
                 pos = e.End + 1;
                 switch (e.Kind)
                 {
@@ -194,7 +200,7 @@ public static partial class NotebookFormat
                         FlushMarkdown(e.Start); EndCell();
                         break;
                     case "heading":
-                        bool opensCell = i + 1 < elements.Count && elements[i + 1].IsRoleFence && !HasText(e.End + 1, elements[i + 1].Start);
+                        bool opensCell = i + 1 < elements.Count && elements[i + 1].IsRoleFence;
                         if (!opensCell) { EndCell(); markdownStart ??= e.Start; break; }
                         FlushMarkdown(e.Start); EndCell();
                         StartCell(e);
@@ -213,6 +219,13 @@ public static partial class NotebookFormat
             if (HasText(pos, lines.Count)) { EndCell(); markdownStart ??= FirstText(pos, lines.Count); }
             FlushMarkdown(lines.Count);
             EndCell();
+        }
+
+        string NoteText(int from, int to)
+        {
+            int start = FirstText(from, to), end = to;
+            while (end > start && lines.Blank(end - 1)) end--;
+            return lines.Slice(start, end);
         }
 
         bool HasText(int from, int to) { for (int l = from; l < to; l++) if (!lines.Blank(l)) return true; return false; }
@@ -295,6 +308,7 @@ public static partial class NotebookFormat
             };
             c.Name = heading.Heading.Trim();
             cell = c;
+            cellHasBlocks = false;
             seen.Clear();
             lastExample = null;
         }
@@ -309,6 +323,7 @@ public static partial class NotebookFormat
         void AddBlock(Element e)
         {
             var c = cell!;
+            cellHasBlocks = true;
             RequireClosed(e);
             int line = FileLine(e.Start);
             string role = e.Role;
@@ -373,12 +388,13 @@ public static partial class NotebookFormat
                 switch (key)
                 {
                     case "model": c.Model = YamlText.String(v, contentLine, "model"); break;
+                    case "note": c.Note = YamlText.String(v, contentLine, "note"); break;
                     case "variables": c.Variables = YamlText.StringMap(v, contentLine, "variables"); break;
                     case "separator" when c is ZeroShotCell z: z.Separator = YamlText.String(v, contentLine, "separator"); break;
                     case "separator" when c is FewShotCell f: f.Separator = YamlText.String(v, contentLine, "separator"); break;
                     case "chat_format" when c is InstructionCell i: i.ChatFormat = YamlText.String(v, contentLine, "chat_format"); break;
                     default:
-                        var valid = c switch { InstructionCell => "model, variables, chat_format", _ => "model, variables, separator" };
+                        var valid = c switch { InstructionCell => "model, note, variables, chat_format", _ => "model, note, variables, separator" };
                         throw new NotebookFormatException(YamlText.LineOf(k, contentLine), $"unknown cell setting '{key}' for a {KindName(c.Kind)} cell (expected one of: {valid})");
                 }
             }

@@ -94,9 +94,12 @@ public static partial class NotebookFormat
         sb.Append("## ").Append(HeadingName(c.Kind));
         if (name.Length > 0) sb.Append(": ").Append(name);
         sb.Append('\n');
+        bool rawNote = c.Note is not null && NoteReadsBackRaw(c.Note);
+        if (rawNote) sb.Append('\n').Append(c.Note).Append('\n');
 
         var settings = new StringBuilder();
         if (c.Model is not null) YamlText.WriteEntry(settings, 0, "model", c.Model);
+        if (c.Note is not null && !rawNote) YamlText.WriteEntry(settings, 0, "note", c.Note);
         string? separator = c switch { ZeroShotCell z => z.Separator, FewShotCell f => f.Separator, _ => null };
         if (separator is not null) YamlText.WriteEntry(settings, 0, "separator", separator);
         if (c is InstructionCell { ChatFormat: { } format }) YamlText.WriteEntry(settings, 0, "chat_format", format);
@@ -170,6 +173,23 @@ public static partial class NotebookFormat
         }
         var fence = new string('`', Math.Max(3, longest + 1));
         sb.Append(fence).Append(info).Append('\n').Append(content).Append('\n').Append(fence).Append('\n');
+    }
+
+    /// <summary>True when a cell note written as is under the heading reads back as the same note.</summary>
+    static bool NoteReadsBackRaw(string note)
+    {
+        if (note.Length == 0 || note.Contains('\0')) return false;
+        var probe = "## Zero-shot: probe\n\n" + note + "\n\n```input\nx\n```\n";
+        try
+        {
+            var n = new Notebook();
+            new BodyReader(n, probe, 0).Read();
+            return n.Cells.Count == 1 && n.Cells[0] is ZeroShotCell { Input: "x" } z && z.Note == note;
+        }
+        catch (NotebookFormatException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
