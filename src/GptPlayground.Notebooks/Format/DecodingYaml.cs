@@ -43,7 +43,11 @@ public static class DecodingYaml
             }
             else
             {
-                sb.Append(' ', indent).Append(name).Append(": ").Append(ScalarOf(json)).Append('\n');
+                var scalar = ScalarOf(json);
+                var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                if ((type == typeof(double) || type == typeof(float)) && scalar.All(c => char.IsDigit(c) || c == '-'))
+                    scalar += ".0";                                      // 1.0 stays a float to the reader's eye
+                sb.Append(' ', indent).Append(name).Append(": ").Append(scalar).Append('\n');
             }
         }
         return sb.Length == 0 ? new string(' ', indent) + "{}\n" : sb.ToString();

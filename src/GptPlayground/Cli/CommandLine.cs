@@ -19,6 +19,8 @@ public static class CommandLine
         ["score"] = ScoreVerb.RunAsync,
         ["bench"] = BenchVerb.RunAsync,
         ["synth-model"] = SynthModelVerb.RunAsync,
+        ["notebook"] = NotebookVerb.RunAsync,
+        ["run"] = RunVerb.RunAsync,
     };
 
     /// <summary>True when <paramref name="args"/> start with a headless verb (anything else means serve).</summary>
@@ -98,6 +100,8 @@ public static class CommandLine
                                    [--provider P] [--json]
                gptplayground synth-model --out DIR --layers N --hidden N --heads N --vocab N
                                          [--kv-heads N] [--context N] [--fp16] [--int32-inputs] [--seed S]
+               gptplayground notebook check NOTEBOOK.md
+               gptplayground run NOTEBOOK.md [--out FILE] [--json] [--models DIR] [--provider P]
 
         serve is the default verb: the web app on http://127.0.0.1:5080.
         generate: unset decoding flags come from the model's generation_config.json, else greedy (docs/decoding.md).

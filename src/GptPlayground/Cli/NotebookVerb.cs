@@ -1,0 +1,46 @@
+using GptPlayground.Notebooks;
+
+namespace GptPlayground.Cli;
+
+/// <summary>
+/// <c>notebook check NOTEBOOK.md</c>: parses a notebook and prints its canonical markdown to stdout (a file the app
+/// wrote prints byte for byte as it is). A file that does not parse exits 2 with "FILE: line N: reason".
+/// </summary>
+public static class NotebookVerb
+{
+    public static Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var a = CliArgs.Parse("notebook", args, [], []);
+        if (a.Positional is not ["check", var path])
+            throw new CliException("usage: gptplayground notebook check NOTEBOOK.md");
+        var notebook = Read(path);
+        context.Out.Write(NotebookFormat.Write(notebook));
+        return Task.FromResult(0);
+    }
+
+    /// <summary>Reads a notebook file with the storage's checks (5 MB, UTF-8) and the format's.</summary>
+    /// <exception cref="CliException">The file cannot be read or is not a valid notebook; the message names the line.</exception>
+    public static Notebook Read(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists) throw new CliException($"{path}: no such file");
+            if (info.Length > NotebookStorage.MaxBytes) throw new CliException($"{path}: {info.Length / 1048576.0:0.0} MB: notebooks over 5 MB are refused");
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"{path}: cannot be read: {e.Message}");
+        }
+        try
+        {
+            return NotebookStorage.Decode(Path.GetFileName(path), bytes);
+        }
+        catch (NotebookFormatException e)
+        {
+            throw new CliException($"{path}: {e.Message}");
+        }
+    }
+}
