@@ -16,24 +16,35 @@ internal static class ScoreMath
         return probs;
     }
 
-    /// <summary>Ids of the tokens with a finite score, highest score first; ties by lower id first.
-    /// Filtered (-inf) tokens are left out, so after top-k only k ids are sorted.</summary>
-    public static int[] Descending(ReadOnlySpan<float> scores)
+    /// <summary>
+    /// The ids with a finite key, lazily in ascending (key, id) order: a heap is built in O(n) and each id taken
+    /// costs O(log n), so walking only the head of a 50k vocabulary stays cheap.
+    /// </summary>
+    public static IEnumerable<int> Ascending(double[] keys)
     {
-        var ids = new List<int>();
-        for (int i = 0; i < scores.Length; i++) if (float.IsFinite(scores[i])) ids.Add(i);
-        var order = ids.ToArray();
-        var keys = new float[order.Length];
-        for (int i = 0; i < order.Length; i++) keys[i] = -scores[order[i]];
-        Array.Sort(keys, order);                                           // ascending -score = descending score
-        // Array.Sort is not stable: restore id order inside runs of equal scores
-        for (int start = 0; start < order.Length;)
+        var heap = new PriorityQueue<int, (double Key, int Id)>(
+            Enumerable.Range(0, keys.Length).Where(i => double.IsFinite(keys[i])).Select(i => (i, (keys[i], i))));
+        while (heap.TryDequeue(out int id, out _)) yield return id;
+    }
+
+    /// <summary>The k-th largest value (1-based) of <paramref name="values"/>, by quickselect: O(n) on average. Reorders the array.</summary>
+    public static float KthLargest(float[] values, int k)
+    {
+        int target = k - 1, lo = 0, hi = values.Length - 1;                // index of the k-th largest in descending order
+        while (lo < hi)
         {
-            int end = start + 1;
-            while (end < order.Length && keys[end] == keys[start]) end++;
-            if (end - start > 1) Array.Sort(order, start, end - start);
-            start = end;
+            float pivot = values[lo + (hi - lo) / 2];
+            int i = lo, j = hi;
+            while (i <= j)                                                 // Hoare partition, descending
+            {
+                while (values[i] > pivot) i++;
+                while (values[j] < pivot) j--;
+                if (i <= j) { (values[i], values[j]) = (values[j], values[i]); i++; j--; }
+            }
+            if (target <= j) hi = j;
+            else if (target >= i) lo = i;
+            else return values[target];
         }
-        return order;
+        return values[target];
     }
 }

@@ -15,9 +15,7 @@ public sealed class TopKProcessor(int k) : ILogitsProcessor
     public void Process(Span<float> scores, DecodingState state)
     {
         if (K <= 0 || K >= scores.Length) return;
-        var sorted = scores.ToArray();
-        Array.Sort(sorted);                                  // ascending
-        float kth = sorted[sorted.Length - K];               // the k-th highest score
+        float kth = ScoreMath.KthLargest(scores.ToArray(), K); // the k-th highest score
         for (int i = 0; i < scores.Length; i++)
             if (scores[i] < kth) scores[i] = float.NegativeInfinity;
     }

@@ -19,13 +19,20 @@ public sealed class TopPProcessor(double p) : ILogitsProcessor
     {
         if (P >= 1) return;
         var probs = ScoreMath.Softmax(scores);
-        var order = ScoreMath.Descending(scores);
-        double cumulative = 0;
-        for (int r = order.Length - 1; r >= 1; r--)          // ascending; rank 0 (the top token) is always kept
+        double total = probs.Sum();
+        var negated = new double[scores.Length];                   // ascending -score = most probable first; -inf stays out
+        for (int i = 0; i < scores.Length; i++) negated[i] = float.IsFinite(scores[i]) ? -(double)scores[i] : double.NaN;
+        var keep = new bool[scores.Length];
+        double before = 0;                                         // probability of the tokens ranked above
+        foreach (int id in ScoreMath.Ascending(negated))
         {
-            cumulative += probs[order[r]];
-            if (cumulative <= 1 - P) scores[order[r]] = float.NegativeInfinity;
-            else break;
+            // transformers drops a token when the probability at or below its rank, total - before, is <= 1 - p;
+            // the most probable token is always kept
+            if (before > 0 && total - before <= 1 - P) break;
+            keep[id] = true;
+            before += probs[id];
         }
+        for (int i = 0; i < scores.Length; i++)
+            if (!keep[i]) scores[i] = float.NegativeInfinity;
     }
 }

@@ -26,16 +26,16 @@ public sealed class TypicalPProcessor(double mass) : ILogitsProcessor
         // |surprisal - entropy| of every token still in play, from log-probabilities (exact also where p underflows to 0)
         var shifted = new double[probs.Length];
         for (int i = 0; i < probs.Length; i++) shifted[i] = Math.Abs(-(scores[i] - logSumExp) - entropy);
-        // ranked ascending, ties by id; filtered (-inf) tokens sort last in transformers and stay -inf here
-        var order = Enumerable.Range(0, probs.Length).Where(i => double.IsFinite(shifted[i])).ToArray();
-        Array.Sort(order, (a, b) => shifted[a] != shifted[b] ? shifted[a].CompareTo(shifted[b]) : a.CompareTo(b));
-        // last kept rank: the number of ranks whose cumulative probability is still below the mass
-        double cumulative = 0;
-        int last = 0;
-        while (last < order.Length && cumulative + probs[order[last]] < Mass) cumulative += probs[order[last++]];
-        last = Math.Min(last, order.Length - 1);
-        double cut = shifted[order[last]];
-        for (int r = 1; r < order.Length; r++)                 // rank 0 is always kept
-            if (shifted[order[r]] > cut) scores[order[r]] = float.NegativeInfinity;
+        // walk the tokens by |surprisal - entropy| ascending (ties by id; filtered tokens stay out): the cut is the
+        // first rank whose cumulative probability reaches the mass (transformers' last_ind)
+        double cumulative = 0, cut = double.NegativeInfinity;
+        foreach (int id in ScoreMath.Ascending(shifted))
+        {
+            cut = shifted[id];
+            cumulative += probs[id];
+            if (cumulative >= Mass) break;
+        }
+        for (int i = 0; i < scores.Length; i++)
+            if (shifted[i] > cut) scores[i] = float.NegativeInfinity;   // the first-ranked token has the smallest value: always kept
     }
 }
