@@ -103,6 +103,19 @@ public class BeamSearchTests
     }
 
     [Fact]
+    public async Task Beam_search_stops_when_cancelled()
+    {
+        var model = TestModels.Model("optimum-fp32");
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in TextGenerator.GenerateAsync(model, [[1, 2, 3]], new DecodingSettings { NumBeams = 3, MaxNewTokens = 50 }, cancellationToken: cancel.Token)) { }
+        });
+    }
+
+    [Fact]
     public void Beam_search_ends_a_hypothesis_at_a_stop_string()
     {
         var model = TestModels.Model("optimum-fp32");
