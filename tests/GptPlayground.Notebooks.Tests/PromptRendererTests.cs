@@ -120,3 +120,33 @@ public class PromptRendererTests
         Assert.Equal(16, defaults.Single().Settings.MaxNewTokens);
     }
 }
+
+public class NotebookValidationTests
+{
+    [Fact]
+    public void Invalid_and_ignored_settings_are_reported_per_cell_and_variant()
+    {
+        var nb = new Notebook
+        {
+            Decoding = new DecodingSettings { MaxNewTokens = 8 },
+            Cells = [new MarkdownCell("x"), new ZeroShotCell { Name = "a", Variants = [new("cold", new DecodingSettings { DoSample = true, Temperature = 0 }), new("ok", new DecodingSettings())] }],
+        };
+
+        var issues = NotebookValidation.Validate(nb);
+
+        var error = Assert.Single(issues, i => i.IsError);
+        Assert.Equal((1, "a", "cold", "temperature"), (error.Cell, error.CellName, error.Variant, error.Parameter));
+        Assert.DoesNotContain(issues, i => i.Variant == "ok" && i.IsError);
+    }
+
+    [Fact]
+    public void The_examples_have_no_decoding_errors()
+    {
+        foreach (var file in TestFiles.Examples())
+        {
+            var issues = NotebookValidation.Validate(NotebookFormat.Parse(File.ReadAllText(file)));
+
+            Assert.True(!issues.Any(i => i.IsError), $"{Path.GetFileName(file)}: {string.Join("; ", issues.Select(i => i.Message))}");
+        }
+    }
+}

@@ -337,8 +337,11 @@ public sealed class NotebookStorage
         }
     }
 
-    /// <summary>Temp file in the target's folder, flushed to disk, then renamed over the target.</summary>
-    static void WriteAtomic(string path, byte[] bytes)
+    /// <summary>
+    /// Writes a file atomically: a temporary file in the target's folder, flushed to disk, then renamed over the
+    /// target; on failure the temporary file is removed and the target is untouched.
+    /// </summary>
+    public static void WriteAtomic(string path, byte[] bytes)
     {
         var dir = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(dir);

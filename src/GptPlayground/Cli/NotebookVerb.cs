@@ -4,7 +4,8 @@ namespace GptPlayground.Cli;
 
 /// <summary>
 /// <c>notebook check NOTEBOOK.md</c>: parses a notebook and prints its canonical markdown to stdout (a file the app
-/// wrote prints byte for byte as it is). A file that does not parse exits 2 with "FILE: line N: reason".
+/// wrote prints byte for byte as it is). A file that does not parse exits 2 with "FILE: line N: reason". Decoding
+/// settings that cannot run (or are ignored) are reported on stderr, one line each; the exit code stays 0.
 /// </summary>
 public static class NotebookVerb
 {
@@ -15,6 +16,8 @@ public static class NotebookVerb
             throw new CliException("usage: gptplayground notebook check NOTEBOOK.md");
         var notebook = Read(path);
         context.Out.Write(NotebookFormat.Write(notebook));
+        foreach (var issue in NotebookValidation.Validate(notebook))
+            context.Error.WriteLine($"{(issue.IsError ? "error" : "warning")}: cell {issue.Cell + 1} ({issue.CellName}), variant {issue.Variant}: {issue.Message}");
         return Task.FromResult(0);
     }
 

@@ -69,7 +69,7 @@ public static class RunVerb
             var text = outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
                 ? System.Text.Json.JsonSerializer.Serialize(ToJson(path, rows), CliJson.Options) + "\n"
                 : NotebookFormat.Write(notebook, keepOutputs: true);
-            WriteAtomic(outPath, text);
+            NotebookStorage.WriteAtomic(Path.GetFullPath(outPath), new UTF8Encoding(false).GetBytes(text));
         }
         if (a.Has("json")) CliJson.Write(context.Out, ToJson(path, rows));
         else WriteTable(context.Out, rows);
@@ -97,21 +97,5 @@ public static class RunVerb
         if (rows.Count == 0) w.WriteLine("(no prompt cells)");
         foreach (var note in rows.SelectMany(r => r.Notes.Select(n => $"note: cell {r.Cell} ({r.CellName}): {n}")).Distinct())
             w.WriteLine(note);
-    }
-
-    static void WriteAtomic(string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        var temp = full + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            File.WriteAllText(temp, text, new UTF8Encoding(false));
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { }
-            throw;
-        }
     }
 }
