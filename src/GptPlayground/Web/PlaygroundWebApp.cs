@@ -1,4 +1,5 @@
 using GptPlayground.Components;
+using GptPlayground.Notebooks;
 
 namespace GptPlayground.Web;
 
@@ -25,10 +26,13 @@ public static class PlaygroundWebApp
         builder.UseDefaultUrlWhenNoneConfigured(DefaultUrl);
         builder.UseBuildOutputStaticAssets();
         builder.AddInference();
+        builder.AddServing();
+        builder.AddNotebooks(PlaygroundPaths.Prompts);
         builder.AddPlaygroundUi();
 
         var app = builder.Build();
         app.ValidateInference();
+        app.MapNotebookDownloads();
         app.MapPlaygroundUi<App>();
         return app;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using GptPlayground.Inference;
+using GptPlayground.Inference.Decoding;
 using GptPlayground.Inference.Generation;
 using GptPlayground.Inference.Models;
 using GptPlayground.Tokenizers;
@@ -11,7 +12,8 @@ namespace GptPlayground.Components.Models;
 
 /// <summary>
 /// The "Try it" panel of one model: greedy generation from a typed prompt, streamed token by token,
-/// with tokens/s and the finish reason. The model loads on first use (shared with every session).
+/// with tokens/s and the finish reason. The model loads on first use (shared with every session); the run waits
+/// for its turn in the model's fair queue (<see cref="GenerationRunner"/>).
 /// Cancel, leaving the page, or closing the browser cancels the generation within one step.
 /// Engine errors (<see cref="ModelException"/>, <see cref="TokenizerException"/>, <see cref="ArgumentException"/>)
 /// show inside the panel; anything else reaches the layout's error boundary.
@@ -36,8 +38,7 @@ public sealed partial class TryModel : IDisposable
     /// <summary>Raised once the model is loaded (a generation loads it on first use).</summary>
     [Parameter] public EventCallback Loaded { get; set; }
 
-    [Inject] ModelCatalog Catalog { get; set; } = default!;
-    [Inject] ModelLeases Leases { get; set; } = default!;
+    [Inject] GenerationRunner Runner { get; set; } = default!;
 
     /// <summary>The prompt text.</summary>
     public string Prompt { get; set; } = "";
@@ -79,28 +80,29 @@ public sealed partial class TryModel : IDisposable
         output = new StringBuilder();
         PromptShown = Prompt;
         Status = "loading the model…";
-        var stats = new GenerationStats();
         int tokens = 0;
         FinishReason? finish = null;
+        var progress = new RunProgress();
+        progress.Changed += () => _ = InvokeAsync(() =>
+        {
+            if (progress.QueuePosition is int ahead) Status = ahead == 0 ? "loading the model…" : $"waiting: {ahead} ahead in the queue";
+            StateHasChanged();
+        });
+        var stats = progress.Stats;
         try
         {
-            using var lease = Leases.Acquire(Model);
-            var model = await Catalog.GetAsync(Model);
-            await Loaded.InvokeAsync();
-            var prompt = model.Encode(Prompt);
-            Status = $"{prompt.Length} prompt tokens · generating…";
-            StateHasChanged();
-
-            var options = new GenerationOptions { MaxNewTokens = MaxNewTokens!.Value };
+            var request = new RunRequest(Model, Prompt, new DecodingSettings { MaxNewTokens = MaxNewTokens!.Value }, TopLogprobs: 0);
             var sinceRender = Stopwatch.StartNew();
-            await foreach (var step in TextGenerator.GenerateAsync(model, [prompt], options, stats: stats, cancellationToken: run.Token))
+            bool loaded = false;
+            await foreach (var step in Runner.RunAsync(request, progress, run.Token))
             {
+                if (!loaded) { loaded = true; await Loaded.InvokeAsync(); }
                 output.Append(step.Text);
                 tokens++;
                 finish = step.Finish ?? finish;
                 if (sinceRender.Elapsed >= RenderInterval)
                 {
-                    Status = $"{prompt.Length} prompt tokens · {tokens} generated · {stats.DecodeTokensPerSecond(1):0.0} tokens/s · generating…";
+                    Status = $"{progress.PromptTokens} prompt tokens · {tokens} generated · {stats.DecodeTokensPerSecond(1):0.0} tokens/s · generating…";
                     StateHasChanged();
                     sinceRender.Restart();
                 }

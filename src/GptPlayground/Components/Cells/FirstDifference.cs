@@ -1,0 +1,32 @@
+namespace GptPlayground.Components.Cells;
+
+/// <summary>Where outputs that are compared side by side first part ways.</summary>
+public static class FirstDifference
+{
+    /// <summary>
+    /// For each text, the character index where it first differs from some other text of the set: the smallest common
+    /// prefix length with any text that is not identical to it. Null when it equals every other text (or is alone).
+    /// </summary>
+    /// <example>["The cat sat", "The cat ran", "The cat sat"] gives [8, 8, 8].</example>
+    public static int?[] Of(IReadOnlyList<string> texts)
+    {
+        var result = new int?[texts.Count];
+        for (int i = 0; i < texts.Count; i++)
+            for (int j = 0; j < texts.Count; j++)
+            {
+                if (i == j || texts[i] == texts[j]) continue;
+                int common = CommonPrefix(texts[i], texts[j]);
+                if (common < texts[i].Length && (result[i] is null || common < result[i])) result[i] = common;
+            }
+        return result;
+    }
+
+    /// <summary>Length of the longest common prefix, in chars (never splitting a surrogate pair).</summary>
+    public static int CommonPrefix(string a, string b)
+    {
+        int n = 0, max = Math.Min(a.Length, b.Length);
+        while (n < max && a[n] == b[n]) n++;
+        if (n > 0 && n < a.Length && char.IsLowSurrogate(a[n])) n--;
+        return n;
+    }
+}

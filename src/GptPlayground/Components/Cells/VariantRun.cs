@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Text;
+using GptPlayground.Components.Tokens;
+using GptPlayground.Inference;
+using GptPlayground.Inference.Generation;
+using GptPlayground.Tokenizers;
+using GptPlayground.Web;
+
+namespace GptPlayground.Components.Cells;
+
+/// <summary>One generated sequence of a column: its text so far, its tokens for the token view, why it stopped.</summary>
+public sealed class SequenceOutput
+{
+    readonly StringBuilder text = new();
+
+    /// <summary>Text generated so far.</summary>
+    public string Text => text.ToString();
+
+    /// <summary>Every token with its logprobs.</summary>
+    public List<TokenDetail> Tokens { get; } = [];
+
+    /// <summary>Why it stopped; null while generating.</summary>
+    public FinishReason? Finish { get; private set; }
+
+    /// <summary>Appends one step.</summary>
+    public void Add(GenerationStep step)
+    {
+        text.Append(step.Text);
+        Tokens.Add(TokenDetail.FromStep(step));
+        Finish = step.Finish ?? Finish;
+    }
+
+    /// <summary>A finished output shown again (no tokens).</summary>
+    public static SequenceOutput FromText(string text, FinishReason? finish)
+    {
+        var s = new SequenceOutput { Finish = finish };
+        s.text.Append(text);
+        return s;
+    }
+}
+
+/// <summary>
+/// One column of a comparison: a decoding variant (or a prompt style), its settings summary, and its run: queue
+/// position while waiting, sequences while streaming, tokens/s, finish or error. Filled by <see cref="RunAsync"/>.
+/// </summary>
+public sealed class VariantRun(string name, string summary)
+{
+    /// <summary>Render at most this often while streaming.</summary>
+    static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(60);
+
+    /// <summary>The column's name (the variant's name, or the prompt style); also its <c>data-variant</c>.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>One-line settings summary for the column header.</summary>
+    public string Summary { get; set; } = summary;
+
+    /// <summary>The sequences (N samples, or the returned beams).</summary>
+    public List<SequenceOutput> Sequences { get; } = [];
+
+    /// <summary>Requests ahead in the model's queue, while waiting.</summary>
+    public int? QueuePosition { get; private set; }
+
+    /// <summary>What went wrong, for the user; null when fine.</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>True from start to end of the run.</summary>
+    public bool Running { get; private set; }
+
+    /// <summary>True when the run was cancelled.</summary>
+    public bool Cancelled { get; private set; }
+
+    /// <summary>Prompt tokens, once encoded.</summary>
+    public int? PromptTokens { get; private set; }
+
+    /// <summary>The seed used, when sampling.</summary>
+    public ulong? Seed { get; private set; }
+
+    /// <summary>Decode speed over all sequences.</summary>
+    public double TokensPerSecond { get; private set; }
+
+    /// <summary>Tokens generated over all sequences.</summary>
+    public int TokenCount { get; private set; }
+
+    /// <summary>Wall time of the run after its turn came.</summary>
+    public TimeSpan Elapsed { get; private set; }
+
+    /// <summary>The status line: waiting / generating / finished, with tokens and tokens/s.</summary>
+    public string Status =>
+        QueuePosition is int ahead && Running ? (ahead == 0 ? "starting…" : $"waiting in queue: position {ahead}")
+        : Running && TokenCount == 0 ? "loading…"
+        : $"{TokenCount} token{(TokenCount == 1 ? "" : "s")} · {TokensPerSecond:0.0} tokens/s"
+          + (Seed is ulong s ? $" · seed {s}" : "")
+          + (Running ? " · generating…" : Cancelled ? " · cancelled" : Error is not null ? " · failed" : Finishes());
+
+    string Finishes()
+    {
+        var reasons = Sequences.Where(s => s.Finish is not null).Select(s => s.Finish.ToString()!.ToLowerInvariant()).Distinct().ToList();
+        return reasons.Count == 0 ? "" : " · finished: " + string.Join(", ", reasons);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="request"/> through the session's <see cref="GenerationRunner"/> (fair queue), streaming
+    /// into this column and calling <paramref name="render"/> at most every 60 ms and at the end. Engine errors
+    /// end up in <see cref="Error"/>, never thrown: an error stays inside its column.
+    /// </summary>
+    public async Task RunAsync(GenerationRunner runner, RunRequest request, Func<Task> render, CancellationToken cancellationToken)
+    {
+        Sequences.Clear();
+        Error = null;
+        Cancelled = false;
+        Running = true;
+        TokenCount = 0;
+        TokensPerSecond = 0;
+        var progress = new RunProgress();
+        progress.Changed += () =>
+        {
+            QueuePosition = progress.QueuePosition;
+            PromptTokens = progress.PromptTokens;
+            Seed = progress.Settings?.Mode == Inference.Decoding.DecodingMode.Sample ? progress.Settings.Seed : null;
+            _ = render();
+        };
+        var clock = Stopwatch.StartNew();
+        var sinceRender = Stopwatch.StartNew();
+        try
+        {
+            await foreach (var step in runner.RunAsync(request, progress, cancellationToken))
+            {
+                while (Sequences.Count <= step.Sequence) Sequences.Add(new SequenceOutput());
+                Sequences[step.Sequence].Add(step);
+                TokenCount++;
+                TokensPerSecond = progress.Stats.DecodeTokensPerSecond(Math.Max(1, Sequences.Count));
+                if (sinceRender.Elapsed >= RenderInterval)
+                {
+                    sinceRender.Restart();
+                    await render();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Cancelled = true;
+        }
+        catch (Exception e) when (e is ModelException or TokenizerException or ArgumentException or InvalidOperationException)
+        {
+            Error = e.Message;
+        }
+        finally
+        {
+            Running = false;
+            QueuePosition = null;
+            Elapsed = clock.Elapsed;
+            TokensPerSecond = progress.Stats.DecodeTokensPerSecond(Math.Max(1, Sequences.Count));
+        }
+        await render();
+    }
+
+    /// <summary>Shows an error in the column without running.</summary>
+    public void ShowError(string message)
+    {
+        Sequences.Clear();
+        Error = message;
+    }
+
+    /// <summary>Shows a saved output (from the notebook file) in this column.</summary>
+    public void ShowSaved(GptPlayground.Notebooks.CellOutput output)
+    {
+        Sequences.Clear();
+        Sequences.Add(SequenceOutput.FromText(output.Text, Enum.TryParse<FinishReason>(output.Finish, ignoreCase: true, out var f) ? f : null));
+        TokenCount = output.Tokens ?? 0;
+        TokensPerSecond = output.TokensPerSecond ?? 0;
+        Seed = output.Seed;
+    }
+
+    /// <summary>The first sequence as a notebook output (to keep with the notebook).</summary>
+    public GptPlayground.Notebooks.CellOutput? ToOutput() => Sequences.Count == 0 ? null : new GptPlayground.Notebooks.CellOutput
+    {
+        Variant = Name,
+        Text = Sequences[0].Text,
+        Tokens = Sequences[0].Tokens.Count,
+        Finish = Sequences[0].Finish?.ToString().ToLowerInvariant(),
+        TimeMs = Math.Round(Elapsed.TotalMilliseconds, 1),
+        TokensPerSecond = Math.Round(TokensPerSecond, 2),
+        Seed = Seed,
+    };
+}

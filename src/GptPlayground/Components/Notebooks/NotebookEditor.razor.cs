@@ -1,0 +1,184 @@
+using GptPlayground.Components.Cells;
+using GptPlayground.Inference.Models;
+using GptPlayground.Notebooks;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.JSInterop;
+
+namespace GptPlayground.Components.Notebooks;
+
+/// <summary>
+/// Edits one notebook of prompts/: its title, model and default decoding settings, and its cells (add each kind,
+/// move, duplicate, delete, edit, run). <b>Save</b> (or Ctrl/Cmd+S) writes the file in the notebook format; when the
+/// file changed on disk since it was opened, nothing is overwritten and the message says where this version went.
+/// Unsaved changes are protected: closing or reloading the tab asks first (<see cref="NavigationLock"/>), and so does
+/// leaving for another page of the app.
+/// </summary>
+public sealed partial class NotebookEditor : IDisposable
+{
+    readonly Dictionary<Cell, PromptCellView> cellViews = new(ReferenceEqualityComparer.Instance);
+    Notebook? notebook;
+    NotebookVersion? version;
+    string? loadError;
+    IReadOnlyList<string> models = [];
+    string? fallbackModel;
+    string newKind = "zero-shot";
+    bool saving, saveFailed, running;
+    string? saveMessage;
+    CancellationTokenSource? runAll;
+
+    /// <summary>The notebook's name in prompts/ ("sentiment.md").</summary>
+    [Parameter, EditorRequired] public string Name { get; set; } = "";
+
+    /// <summary>Save the cells' last outputs with the notebook (default true, so the share view shows them).</summary>
+    [Parameter] public bool KeepOutputs { get; set; } = true;
+
+    [Inject] NotebookStorage Storage { get; set; } = default!;
+    [Inject] ModelCatalog Catalog { get; set; } = default!;
+    [Inject] IJSRuntime JS { get; set; } = default!;
+
+    /// <summary>True when there are edits that are not saved.</summary>
+    public bool Dirty { get; private set; }
+
+    string SaveState => Dirty ? "unsaved changes" : version is null ? "" : "saved";
+
+    /// <inheritdoc/>
+    protected override async Task OnParametersSetAsync()
+    {
+        if (notebook is not null && version is not null) return;
+        try
+        {
+            var loaded = await Task.Run(() => Storage.Open(Name));
+            notebook = loaded.Notebook;
+            version = loaded.Version;
+            loadError = null;
+        }
+        catch (Exception e) when (e is NotebookStorageException or NotebookFormatException or IOException or UnauthorizedAccessException)
+        {
+            loadError = $"Cannot open {Name}: {e.Message}";
+        }
+        var entries = await Task.Run(Catalog.List);
+        models = entries.Where(e => e.IsOk).Select(e => e.Name).ToList();
+        fallbackModel = Catalog.DefaultModel();
+    }
+
+    static string KindName(Cell cell) => cell switch
+    {
+        MarkdownCell => "markdown",
+        PromptCell p => p.Kind switch { PromptKind.ZeroShot => "zero-shot", PromptKind.FewShot => "few-shot", _ => "instruction" },
+        _ => "cell",
+    };
+
+    void MarkDirty() => Dirty = true;
+
+    void Edit(Action edit)
+    {
+        edit();
+        Dirty = true;
+    }
+
+    void AddCell()
+    {
+        Cell cell = newKind switch
+        {
+            "few-shot" => new FewShotCell { Name = "few-shot", Examples = [new FewShotExample("", "")] },
+            "instruction" => new InstructionCell { Name = "instruction" },
+            "markdown" => new MarkdownCell(),
+            _ => new ZeroShotCell { Name = "zero-shot" },
+        };
+        Edit(() => notebook!.Cells.Add(cell));
+    }
+
+    void Move(int index, int by)
+    {
+        int to = index + by;
+        if (to < 0 || to >= notebook!.Cells.Count) return;
+        Edit(() => (notebook.Cells[index], notebook.Cells[to]) = (notebook.Cells[to], notebook.Cells[index]));
+    }
+
+    /// <summary>Copies a cell through the notebook format (a deep copy that keeps every field), right after it.</summary>
+    void Duplicate(int index)
+    {
+        var cell = notebook!.Cells[index];
+        var copy = NotebookFormat.Parse(NotebookFormat.Write(new Notebook { Cells = [cell] }, keepOutputs: false)).Cells.Single();
+        if (copy is PromptCell p) p.Name = string.IsNullOrEmpty(p.Name) ? "copy" : p.Name + " copy";
+        Edit(() => notebook.Cells.Insert(index + 1, copy));
+    }
+
+    void Delete(int index)
+    {
+        var cell = notebook!.Cells[index];
+        if (cellViews.Remove(cell, out var view)) view.Cancel();
+        Edit(() => notebook.Cells.RemoveAt(index));
+    }
+
+    /// <summary>Writes the notebook; a conflict or a format error is shown, never lost.</summary>
+    public async Task SaveAsync()
+    {
+        if (notebook is null || saving) return;
+        saving = true;
+        try
+        {
+            var saved = await Task.Run(() => Storage.Save(Name, notebook, version, KeepOutputs));
+            version = saved.Version;
+            Dirty = false;
+            saveFailed = false;
+            saveMessage = $"Saved {saved.Name}.";
+        }
+        catch (NotebookConflictException e)
+        {
+            saveFailed = true;
+            saveMessage = $"{e.Name} changed on disk since you opened it, so it was not overwritten: your version was saved as {e.CopyName}. Open both to merge.";
+        }
+        catch (Exception e) when (e is NotebookFormatException or NotebookStorageException or IOException or UnauthorizedAccessException)
+        {
+            saveFailed = true;
+            saveMessage = $"Not saved: {e.Message}";
+        }
+        finally
+        {
+            saving = false;
+        }
+    }
+
+    /// <summary>Runs every prompt cell in order; Cancel stops the current one and the rest.</summary>
+    async Task RunAllAsync()
+    {
+        if (notebook is null || running) return;
+        using var all = runAll = new CancellationTokenSource();
+        running = true;
+        try
+        {
+            foreach (var cell in notebook.Cells.OfType<PromptCell>().ToList())
+            {
+                if (all.IsCancellationRequested) break;
+                if (cellViews.TryGetValue(cell, out var view)) await view.RunAsync(all.Token);
+            }
+        }
+        finally
+        {
+            runAll = null;
+            running = cellViews.Values.Any(v => v.Running);
+        }
+    }
+
+    void CancelAll()
+    {
+        runAll?.Cancel();
+        foreach (var view in cellViews.Values) view.Cancel();
+    }
+
+    void CellRunningChanged(bool cellRunning) => running = runAll is not null || cellRunning || cellViews.Values.Any(v => v.Running);
+
+    async Task ConfirmLeaveAsync(LocationChangingContext context)
+    {
+        if (!Dirty) return;
+        bool leave;
+        try { leave = await JS.InvokeAsync<bool>("confirm", "This notebook has unsaved changes. Leave without saving?"); }
+        catch (JSException) { leave = false; }
+        if (!leave) context.PreventNavigation();
+    }
+
+    /// <summary>Leaving the page cancels the notebook's runs.</summary>
+    public void Dispose() => CancelAll();
+}

@@ -1,0 +1,109 @@
+using System.Runtime.CompilerServices;
+using GptPlayground.Inference;
+using GptPlayground.Inference.Decoding;
+using GptPlayground.Inference.Generation;
+using GptPlayground.Inference.Models;
+using GptPlayground.Inference.Serving;
+
+namespace GptPlayground.Web;
+
+/// <summary>What to generate: a model, the exact prompt text, the decoding settings and how many alternatives to report.</summary>
+/// <param name="Model">Catalog name of the model.</param>
+/// <param name="Prompt">The rendered prompt text (encoded with the model's tokenizer).</param>
+/// <param name="Settings">Decoding settings; unset values come from the model, then the defaults.</param>
+/// <param name="TopLogprobs">Alternatives per token for the token view (0 to 20; default 5).</param>
+/// <param name="AddSpecialTokens">Encode with the tokenizer's BOS (false when a chat template already wrote it).</param>
+public sealed record RunRequest(string Model, string Prompt, DecodingSettings Settings, int TopLogprobs = 5, bool AddSpecialTokens = true);
+
+/// <summary>Where a run is, for the UI: waiting in the queue, loading, generating, done. Updated by <see cref="GenerationRunner"/>.</summary>
+public sealed class RunProgress
+{
+    /// <summary>Requests ahead of this one in the model's queue while waiting; null once it runs.</summary>
+    public int? QueuePosition { get; internal set; }
+
+    /// <summary>Prompt length in tokens, once encoded.</summary>
+    public int? PromptTokens { get; internal set; }
+
+    /// <summary>The settings as run (a fresh seed filled in when sampling without one).</summary>
+    public DecodingSettings? Settings { get; internal set; }
+
+    /// <summary>Timings of the generation, filled in while it runs.</summary>
+    public GenerationStats Stats { get; } = new();
+
+    /// <summary>Raised (on a background thread) when the queue position changes; marshal to the renderer before rendering.</summary>
+    public event Action? Changed;
+
+    internal void Notify() => Changed?.Invoke();
+}
+
+/// <summary>
+/// Every generation of the UI goes through here: it waits for the session's turn in the model's fair
+/// <see cref="GenerationQueue"/>, holds a <see cref="ModelLeases"/> lease so the model is not unloaded underneath,
+/// loads the model (shared with every session) and streams the steps. The run stops within one token when the
+/// caller's token is cancelled or the tab (<see cref="PlaygroundSession"/>) closes.
+/// </summary>
+public sealed class GenerationRunner(ModelCatalog catalog, ModelLeases leases, GenerationQueue queue, PlaygroundSession session)
+{
+    /// <summary>The session this runner belongs to.</summary>
+    public PlaygroundSession Session => session;
+
+    /// <summary>Streams the steps of one request (every sequence, interleaved; see <see cref="GenerationStep.Sequence"/>).</summary>
+    /// <exception cref="OperationCanceledException">Cancelled, or the tab closed.</exception>
+    /// <exception cref="ModelException">No such model, or it cannot load or encode.</exception>
+    /// <exception cref="ArgumentException">Invalid decoding settings (the message lists every error) or an empty prompt.</exception>
+    public async IAsyncEnumerable<GenerationStep> RunAsync(RunRequest request, RunProgress progress,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Closed);
+        var token = linked.Token;
+        var key = catalog.Resolve(request.Model);
+        progress.QueuePosition = queue.Waiting(key) + queue.Running(key);
+        progress.Notify();
+        using var turn = await queue.EnterAsync(key, session.Id, new Listener(progress), token);
+        progress.QueuePosition = null;
+        using var lease = leases.Acquire(key);
+        var model = await catalog.GetAsync(key);
+        token.ThrowIfCancellationRequested();
+        if (request.Prompt.Length == 0) throw new ArgumentException("the prompt is empty: write something for the model to continue");
+        var ids = Encode(model, request.Prompt, request.AddSpecialTokens);
+        var settings = request.Settings.Resolve(model.Config);
+        progress.PromptTokens = ids.Length;
+        progress.Settings = settings;
+        progress.Notify();
+        await foreach (var step in TextGenerator.GenerateAsync(model, [ids], settings, request.TopLogprobs, progress.Stats, token))
+            yield return step;
+    }
+
+    /// <summary>
+    /// Scores a prompt (the log-probability of each token given those before it), waiting for a turn in the model's
+    /// queue like a generation does.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled, or the tab closed.</exception>
+    /// <exception cref="ModelException">No such model, it cannot load, or the prompt is longer than the context.</exception>
+    /// <exception cref="ArgumentException">The prompt has fewer than two tokens.</exception>
+    public async Task<ScoreResult> ScoreAsync(string model, string prompt, bool addSpecialTokens = true, int topLogprobs = 5, CancellationToken cancellationToken = default)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Closed);
+        var token = linked.Token;
+        var key = catalog.Resolve(model);
+        using var turn = await queue.EnterAsync(key, session.Id, null, token);
+        using var lease = leases.Acquire(key);
+        var loaded = await catalog.GetAsync(key);
+        var ids = Encode(loaded, prompt, addSpecialTokens);
+        return await Task.Run(() => PromptScorer.Score(loaded, ids, topLogprobs, token), token);
+    }
+
+    static int[] Encode(LanguageModel model, string text, bool addSpecialTokens) =>
+        addSpecialTokens ? model.Encode(text)
+        : (model.Tokenizer ?? throw new ModelException($"{model.Folder.Name}: cannot encode text: {model.TokenizerError}")).Encode(text, addSpecialTokens: false);
+
+    /// <summary>Queue positions into <see cref="RunProgress"/> (synchronously, unlike <see cref="Progress{T}"/>).</summary>
+    sealed class Listener(RunProgress progress) : IProgress<int>
+    {
+        public void Report(int value)
+        {
+            progress.QueuePosition = value;
+            progress.Notify();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using GptPlayground.Components.Decoding;
+using GptPlayground.Inference.Decoding;
+
+namespace GptPlayground.Tests.Web.Components;
+
+public class DecodingPanelTests
+{
+    [Fact]
+    public void Every_setting_has_a_field_and_its_one_sentence_explanation()
+    {
+        using var ctx = new ComponentContext();
+
+        var cut = ctx.Render<DecodingPanel>(p => p.Add(x => x.Value, new DecodingSettings()));
+
+        foreach (var name in DecodingSettings.Names)
+        {
+            var field = cut.Find($"[data-setting='{name}']");
+            Assert.Contains(DecodingSettings.Describe(name), field.TextContent);
+        }
+    }
+
+    [Fact]
+    public void Invalid_value_shows_an_inline_error_naming_the_parameter_and_its_value()
+    {
+        using var ctx = new ComponentContext();
+
+        var cut = ctx.Render<DecodingPanel>(p => p.Add(x => x.Value, new DecodingSettings { DoSample = true, Temperature = -1 }));
+
+        var error = cut.Find("[data-setting='temperature'] .setting-error");
+        Assert.Contains("temperature (=-1)", error.TextContent);
+        Assert.Contains("has-error", cut.Find("[data-setting='temperature']").ClassName);
+        Assert.Contains("fix before running", cut.Find(".decoding-summary").TextContent);
+    }
+
+    [Fact]
+    public void Setting_ignored_by_the_mode_shows_a_warning_not_an_error()
+    {
+        using var ctx = new ComponentContext();
+
+        var cut = ctx.Render<DecodingPanel>(p => p.Add(x => x.Value, new DecodingSettings { DoSample = false, TopP = 0.9 }));
+
+        Assert.Contains("is ignored", cut.Find("[data-setting='top_p'] .setting-warning").TextContent);
+        Assert.Empty(cut.FindAll(".setting-error"));
+    }
+
+    [Fact]
+    public void Inherited_settings_are_validated_and_shown_as_placeholders()
+    {
+        using var ctx = new ComponentContext();
+
+        var cut = ctx.Render<DecodingPanel>(p => p
+            .Add(x => x.Value, new DecodingSettings { TopP = 0.9 })
+            .Add(x => x.Inherited, new DecodingSettings { DoSample = true, Temperature = 0.7 }));
+
+        Assert.Empty(cut.FindAll(".setting-warning"));
+        Assert.Equal("sample t=0.7 top-p 0.9", cut.Find(".decoding-summary strong").TextContent);
+        Assert.Equal("notebook: 0.7", cut.Find("[data-setting='temperature'] input").GetAttribute("placeholder"));
+    }
+
+    [Fact]
+    public void Editing_a_field_raises_ValueChanged_with_the_new_settings()
+    {
+        using var ctx = new ComponentContext();
+        DecodingSettings? changed = null;
+        var cut = ctx.Render<DecodingPanel>(p => p
+            .Add(x => x.Value, new DecodingSettings())
+            .Add(x => x.ValueChanged, s => changed = s));
+
+        cut.Find("[data-setting='max_new_tokens'] input").Change("0");
+
+        Assert.Equal(0, changed?.MaxNewTokens);
+        Assert.Contains("max_new_tokens (=0) must be >= 1", cut.Find("[data-setting='max_new_tokens'] .setting-error").TextContent);
+    }
+
+    [Fact]
+    public void Bad_seed_text_is_refused_with_a_message()
+    {
+        using var ctx = new ComponentContext();
+        DecodingSettings? changed = null;
+        var cut = ctx.Render<DecodingPanel>(p => p.Add(x => x.ValueChanged, s => changed = s));
+
+        cut.Find("[data-setting='seed'] input").Change("-3");
+
+        Assert.Null(changed);
+        Assert.Contains("seed (=-3) must be a whole number", cut.Find("[data-setting='seed'] .setting-error").TextContent);
+    }
+}
