@@ -19,7 +19,7 @@ public static class RunVerb
     static readonly string[] Options = ["out", "models", "provider"];
 
     /// <summary>One run of one cell with one variant.</summary>
-    public sealed record RunRow(int Cell, string CellName, string Kind, string Model, string Variant, string Prompt, string? Format,
+    public sealed record RunRow(int Cell, string CellName, string Kind, string Model, string Variant, string Prompt, int PromptTokens, string? Format,
         IReadOnlyList<string> Notes, string Output, int Tokens, string Finish, double TimeMs, double TokensPerSecond, ulong? Seed, string? Expected, bool? Matches);
 
     public static async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -59,7 +59,7 @@ public static class RunVerb
                 prompt.Outputs.RemoveAll(o => o.Variant == variant.Name);
                 prompt.Outputs.Add(output);
                 bool? matches = prompt.Expected is { } exp ? seq.Text.Trim() == exp.Trim() : null;
-                rows.Add(new RunRow(index, prompt.Name, prompt.Kind.ToString(), model.Folder.Name, variant.Name, rendered.Text, rendered.Format,
+                rows.Add(new RunRow(index, prompt.Name, prompt.Kind.ToString(), model.Folder.Name, variant.Name, rendered.Text, ids.Length, rendered.Format,
                     rendered.Notes, seq.Text, seq.Tokens.Length, output.Finish!, output.TimeMs!.Value, output.TokensPerSecond!.Value, output.Seed, prompt.Expected, matches));
             }
         }
