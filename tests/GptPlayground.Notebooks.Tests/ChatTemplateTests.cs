@@ -119,6 +119,7 @@ public class ChatTemplateTests
     [InlineData("a  {%- if true -%}  b  {%- endif -%}  c", "abc")]
     [InlineData("{# comment #}x{#- c -#} y", "xy")]
     [InlineData("{{ '{{ not a tag }}' }}", "{{ not a tag }}")]
+    [InlineData("{{ {'a': {'b': 1}}|tojson }}", "{\"a\": {\"b\": 1}}")]
     public void Interpreter_matches_jinja_semantics(string template, string expected)
     {
         Assert.Equal(expected, JinjaTemplate.Parse(template).Render(new Dictionary<string, object?>()));

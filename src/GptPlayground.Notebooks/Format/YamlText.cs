@@ -162,11 +162,7 @@ static partial class YamlText
     /// <exception cref="NotebookFormatException">The node is not a scalar.</exception>
     public static string String(YamlNode node, int firstLine, string what)
     {
-        if (node is YamlScalarNode s)
-        {
-            // a plain "~" or "null" is YAML null: read as the empty string only when it was quoted
-            return s.Value ?? "";
-        }
+        if (node is YamlScalarNode s) return s.Value ?? "";      // text fields take the scalar as written ("~" stays "~")
         throw new NotebookFormatException(LineOf(node, firstLine), $"{what} must be a text value, not a {(node is YamlMappingNode ? "mapping" : "list")}");
     }
 

@@ -89,10 +89,11 @@ static class JinjaLexer
         return result;
     }
 
-    /// <summary>The closing delimiter, skipping string literals (a "}}" inside quotes does not close).</summary>
+    /// <summary>The closing delimiter, skipping string literals and nested braces (<c>{{ {'a': {'b': 1}} }}</c>).</summary>
     static int FindClose(string s, int from, string close)
     {
         char quote = '\0';
+        int depth = 0;
         for (int i = from; i < s.Length - 1; i++)
         {
             char c = s[i];
@@ -103,8 +104,9 @@ static class JinjaLexer
                 continue;
             }
             if (c is '\'' or '"') { quote = c; continue; }
+            if (c == '{') { depth++; continue; }
+            if (c == '}' && depth > 0) { depth--; continue; }
             if (c == close[0] && s[i + 1] == close[1]) return i;
-            if (close == "}}" && c == '-' && s[i + 1] == '}' && i + 2 < s.Length && s[i + 2] == '}') continue;
         }
         return -1;
     }
