@@ -24,7 +24,8 @@ public static class BenchVerb
         bool bare = a.Has("compare-bare");
         if (bare && batch != 1) throw new CliException($"--compare-bare needs --batch 1 (got --batch {batch}): the bare loop decodes one sequence");
         using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models);
-        var model = await catalog.GetAsync(a.Require("model", "NAME|PATH"), provider);
+        var model = await catalog.GetAsync(ModelArgs.ModelName(a, catalog), provider);
+        ModelArgs.ReportAuto(context, provider, model);
         if (model.ContextLength is int window && promptTokens + newTokens > window)
             throw new CliException($"--prompt-tokens + --new-tokens (={promptTokens + newTokens}) exceed the model's context length {window}");
 

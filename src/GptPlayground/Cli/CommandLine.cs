@@ -87,16 +87,16 @@ public static class CommandLine
 
         usage: gptplayground [serve] [--urls URL] [--models DIR] [--prompts DIR] [--provider cpu|cuda|auto]
                gptplayground models [--models DIR] [--json]
-               gptplayground generate --model NAME|PATH (--prompt TEXT | --prompt-file F | --prompt-ids 1,2,3)
+               gptplayground generate [--model NAME|PATH] (--prompt TEXT | --prompt-file F | --prompt-ids 1,2,3)
                                       [--provider cpu|cuda|auto] [--top-logprobs K] [--json]
                                       [--max-new-tokens N] [--min-new-tokens N] [--do-sample] [--seed S]
                                       [--temperature T] [--top-k K] [--top-p P] [--min-p P] [--typical-p P]
                                       [--repetition-penalty R] [--presence-penalty X] [--frequency-penalty X]
                                       [--no-repeat-ngram-size N] [--num-beams N] [--length-penalty L]
                                       [--early-stopping] [--num-return-sequences N] [--stop S]...
-               gptplayground score --model NAME|PATH (--text TEXT | --text-file F) [--top-logprobs K]
+               gptplayground score [--model NAME|PATH] (--text TEXT | --text-file F) [--top-logprobs K]
                                    [--provider P] [--json]
-               gptplayground bench --model NAME|PATH [--prompt-tokens N] [--new-tokens N] [--runs N] [--batch N]
+               gptplayground bench [--model NAME|PATH] [--prompt-tokens N] [--new-tokens N] [--runs N] [--batch N]
                                    [--provider P] [--json]
                gptplayground synth-model --out DIR --layers N --hidden N --heads N --vocab N
                                          [--kv-heads N] [--context N] [--fp16] [--int32-inputs] [--seed S]
@@ -104,6 +104,7 @@ public static class CommandLine
                gptplayground run NOTEBOOK.md [--out FILE] [--json] [--models DIR] [--provider P]
 
         serve is the default verb: the web app on http://127.0.0.1:5080.
+        Without --model: the first usable model in models/, the embedded playground-mini only when there is no other.
         generate: unset decoding flags come from the model's generation_config.json, else greedy (docs/decoding.md).
         Exit codes: 0 ok, 2 bad input (one line on stderr), 1 internal error.
 

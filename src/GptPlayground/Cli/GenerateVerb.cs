@@ -24,10 +24,11 @@ public static class GenerateVerb
         int topLogprobs = a.GetInt("top-logprobs", 0, 0, 20);
         var provider = ExecutionProviders.Parse(a.Get("provider") ?? "cpu");
         using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models);
-        var modelName = a.Require("model", "NAME|PATH");
+        var modelName = ModelArgs.ModelName(a, catalog);
         catalog.Resolve(modelName);                    // an unknown model fails before any prompt file is read
         var texts = ReadPrompts(a);
         var model = await catalog.GetAsync(modelName, provider);
+        ModelArgs.ReportAuto(context, provider, model);
         var prompts = texts.Select(p => p.Ids ?? model.Encode(p.Text!)).ToList();
         if (prompts.Any(p => p.Length == 0)) throw new CliException("the prompt is empty after tokenization: give some text or token ids");
 

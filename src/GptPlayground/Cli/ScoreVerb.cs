@@ -20,10 +20,11 @@ public static class ScoreVerb
         int topLogprobs = a.GetInt("top-logprobs", 0, 0, 20);
         var provider = ExecutionProviders.Parse(a.Get("provider") ?? "cpu");
         using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models);
-        var modelName = a.Require("model", "NAME|PATH");
+        var modelName = ModelArgs.ModelName(a, catalog);
         catalog.Resolve(modelName);
         var text = ReadText(a);
         var model = await catalog.GetAsync(modelName, provider);
+        ModelArgs.ReportAuto(context, provider, model);
         var tokens = model.Encode(text);
 
         var score = await Task.Run(() => PromptScorer.Score(model, tokens, topLogprobs, cancellationToken), cancellationToken);

@@ -95,6 +95,27 @@ public class CliVerbTests(CliModels models) : IClassFixture<CliModels>
         Assert.Contains("is not empty", r.Error);
     }
 
+    [Fact]
+    public async Task Generate_without_model_uses_the_catalogs_default_model()
+    {
+        var r = await CliRunner.Run("generate", "--models", models.Directory, "--prompt-ids", "1,2", "--max-new-tokens", "2", "--json");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("\"model\": \"tiny\"", r.Out);
+    }
+
+    [Fact]
+    public async Task Generate_without_model_and_no_usable_model_says_so()
+    {
+        var empty = Directory.CreateTempSubdirectory("gpt-empty-models").FullName;
+
+        var r = await CliRunner.Run("generate", "--models", empty, "--prompt-ids", "1");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--model NAME|PATH is required", r.Error);
+        Assert.Contains("holds no usable model", r.Error);
+    }
+
     public static TheoryData<string[], string> BadInputs() => new()
     {
         { ["generate", "--model", "nope", "--prompt", "x"], "unknown model 'nope'" },
