@@ -18,7 +18,7 @@ public sealed record RunRequest(string Model, string Prompt, DecodingSettings Se
 /// <summary>Where a run is, for the UI: waiting in the queue, loading, generating, done. Updated by <see cref="GenerationRunner"/>.</summary>
 public sealed class RunProgress
 {
-    /// <summary>Requests ahead of this one in the model's queue while waiting; null once it runs.</summary>
+    /// <summary>This request's place in the model's queue while it waits (1 = next to run); null once it runs.</summary>
     public int? QueuePosition { get; internal set; }
 
     /// <summary>Prompt length in tokens, once encoded.</summary>
@@ -57,8 +57,6 @@ public sealed class GenerationRunner(ModelCatalog catalog, ModelLeases leases, G
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Closed);
         var token = linked.Token;
         var key = catalog.Resolve(request.Model);
-        progress.QueuePosition = queue.Waiting(key) + queue.Running(key);
-        progress.Notify();
         using var turn = await queue.EnterAsync(key, session.Id, new Listener(progress), token);
         progress.QueuePosition = null;
         using var lease = leases.Acquire(key);
@@ -97,12 +95,15 @@ public sealed class GenerationRunner(ModelCatalog catalog, ModelLeases leases, G
         addSpecialTokens ? model.Encode(text)
         : (model.Tokenizer ?? throw new ModelException($"{model.Folder.Name}: cannot encode text: {model.TokenizerError}")).Encode(text, addSpecialTokens: false);
 
-    /// <summary>Queue positions into <see cref="RunProgress"/> (synchronously, unlike <see cref="Progress{T}"/>).</summary>
+    /// <summary>
+    /// Queue reports (requests ahead) into <see cref="RunProgress.QueuePosition"/> as a 1-based place in line,
+    /// synchronously (unlike <see cref="Progress{T}"/>). The report at the moment the turn comes is cleared by the runner.
+    /// </summary>
     sealed class Listener(RunProgress progress) : IProgress<int>
     {
         public void Report(int value)
         {
-            progress.QueuePosition = value;
+            progress.QueuePosition = value + 1;
             progress.Notify();
         }
     }

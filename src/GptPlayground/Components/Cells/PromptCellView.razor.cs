@@ -102,6 +102,13 @@ public sealed partial class PromptCellView : IDisposable
         PromptError = preview.Error;
     }
 
+    /// <summary>A field of the cell changed: the preview follows, and the notebook hears of it.</summary>
+    Task FieldsChanged()
+    {
+        RefreshPreview();
+        return Changed.InvokeAsync();
+    }
+
     async Task Edit(Action edit)
     {
         edit();

@@ -57,7 +57,7 @@ public sealed class VariantRun(string name, string summary)
     /// <summary>The sequences (N samples, or the returned beams).</summary>
     public List<SequenceOutput> Sequences { get; } = [];
 
-    /// <summary>Requests ahead in the model's queue, while waiting.</summary>
+    /// <summary>Place in the model's queue while waiting (1 = next).</summary>
     public int? QueuePosition { get; private set; }
 
     /// <summary>What went wrong, for the user; null when fine.</summary>
@@ -86,8 +86,9 @@ public sealed class VariantRun(string name, string summary)
 
     /// <summary>The status line: waiting / generating / finished, with tokens and tokens/s.</summary>
     public string Status =>
-        QueuePosition is int ahead && Running ? (ahead == 0 ? "starting…" : $"waiting in queue: position {ahead}")
+        QueuePosition is int place && Running ? $"waiting in queue: position {place}"
         : Running && TokenCount == 0 ? "loading…"
+        : !Running && Sequences.Count == 0 && Error is null && !Cancelled ? "not run yet"
         : $"{TokenCount} token{(TokenCount == 1 ? "" : "s")} · {TokensPerSecond:0.0} tokens/s"
           + (Seed is ulong s ? $" · seed {s}" : "")
           + (Running ? " · generating…" : Cancelled ? " · cancelled" : Error is not null ? " · failed" : Finishes());
@@ -140,9 +141,13 @@ public sealed class VariantRun(string name, string summary)
         {
             Cancelled = true;
         }
-        catch (Exception e) when (e is ModelException or TokenizerException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is ModelException or TokenizerException or ArgumentException)
         {
             Error = e.Message;
+        }
+        catch (Exception e)
+        {
+            Error = $"{e.GetType().Name}: {e.Message}";     // anything else too: an error stays inside its column, the page keeps working
         }
         finally
         {
@@ -158,6 +163,7 @@ public sealed class VariantRun(string name, string summary)
     public void ShowError(string message)
     {
         Sequences.Clear();
+        TokenCount = 0;
         Error = message;
     }
 

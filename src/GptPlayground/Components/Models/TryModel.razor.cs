@@ -85,7 +85,7 @@ public sealed partial class TryModel : IDisposable
         var progress = new RunProgress();
         progress.Changed += () => _ = InvokeAsync(() =>
         {
-            if (progress.QueuePosition is int ahead) Status = ahead == 0 ? "loading the model…" : $"waiting: {ahead} ahead in the queue";
+            Status = progress.QueuePosition is int place ? $"waiting in queue: position {place}" : "loading the model…";
             StateHasChanged();
         });
         var stats = progress.Stats;

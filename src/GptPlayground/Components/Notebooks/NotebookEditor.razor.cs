@@ -46,20 +46,23 @@ public sealed partial class NotebookEditor : IDisposable
     protected override async Task OnParametersSetAsync()
     {
         if (notebook is not null && version is not null) return;
-        try
+        // one hop off the circuit's thread for the file and the models folder, so the cells appear with their model list
+        var (loaded, error, usable, fallback) = await Task.Run(() =>
         {
-            var loaded = await Task.Run(() => Storage.Open(Name));
-            notebook = loaded.Notebook;
-            version = loaded.Version;
-            loadError = null;
-        }
-        catch (Exception e) when (e is NotebookStorageException or NotebookFormatException or IOException or UnauthorizedAccessException)
-        {
-            loadError = $"Cannot open {Name}: {e.Message}";
-        }
-        var entries = await Task.Run(Catalog.List);
-        models = entries.Where(e => e.IsOk).Select(e => e.Name).ToList();
-        fallbackModel = Catalog.DefaultModel();
+            var entries = Catalog.List();
+            var names = entries.Where(e => e.IsOk).Select(e => e.Name).ToList();
+            var preferred = Catalog.DefaultModel();
+            try { return (Storage.Open(Name), (string?)null, names, preferred); }
+            catch (Exception e) when (e is NotebookStorageException or NotebookFormatException or IOException or UnauthorizedAccessException)
+            {
+                return ((LoadedNotebook?)null, $"Cannot open {Name}: {e.Message}", names, preferred);
+            }
+        });
+        models = usable;
+        fallbackModel = fallback;
+        loadError = error;
+        notebook = loaded?.Notebook;
+        version = loaded?.Version;
     }
 
     static string KindName(Cell cell) => cell switch

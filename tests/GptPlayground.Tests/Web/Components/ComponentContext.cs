@@ -1,6 +1,5 @@
 using Bunit;
 using Bunit.Rendering;
-using Bunit.TestDoubles;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Serving;
 using GptPlayground.Notebooks;
@@ -29,8 +28,7 @@ public sealed class ComponentContext : TestContextBase
         Services.AddSingleton<IRenderedComponentActivator, RenderedComponentActivator>();
         Services.AddSingleton<ITestRenderer, RenderModeTolerantRenderer>();
         Services.AddSingleton<Microsoft.JSInterop.IJSRuntime, NoopJSRuntime>();
-        Services.AddSingleton<FakeNavigationManager>();
-        Services.AddSingleton<NavigationManager>(s => s.GetRequiredService<FakeNavigationManager>());
+        Services.AddSingleton<NavigationManager, TestNavigationManager>();
         Services.AddRadzenComponents();
     }
 
@@ -53,6 +51,16 @@ public sealed class ComponentContext : TestContextBase
         var ps = new ComponentParameterCollectionBuilder<T>(build ?? (_ => { })).Build();
         return (IRenderedComponent<T>)Renderer.RenderComponent<T>(ps);
     }
+}
+
+/// <summary>A navigation manager that records where it was sent and supports navigation locks (bunit 1.9.8's fake does not).</summary>
+public sealed class TestNavigationManager : NavigationManager
+{
+    public TestNavigationManager() => Initialize("http://localhost/", "http://localhost/");
+
+    protected override void NavigateToCore(string uri, NavigationOptions options) => Uri = ToAbsoluteUri(uri).ToString();
+
+    protected override void SetNavigationLockState(bool value) { }
 }
 
 public sealed class NoopJSRuntime : Microsoft.JSInterop.IJSRuntime

@@ -1,0 +1,76 @@
+using System.Net;
+using GptPlayground.Onnx;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace GptPlayground.Tests.E2E;
+
+/// <summary>
+/// The app on a loopback port (Kestrel) over a temp models folder and a temp prompts folder, and Debian's Chromium
+/// driven by Playwright (<c>apt-get install -y chromium</c>; never <c>playwright install</c>). Models: <c>tiny</c>
+/// (fast) and <c>slow</c> (4 layers, 256 hidden, 4096 context: long generations to cancel).
+/// </summary>
+public sealed class BrowserApp : IAsyncLifetime
+{
+    /// <summary>Where Debian installs Chromium.</summary>
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    readonly string root = Directory.CreateTempSubdirectory("gptplayground-e2e-").FullName;
+    WebApplicationFactory<Program>? factory;
+    IPlaywright? playwright;
+
+    public string Models => Path.Combine(root, "models");
+    public string Prompts => Path.Combine(root, "prompts");
+    public string BaseUrl { get; private set; } = "";
+    public IBrowser Browser { get; private set; } = default!;
+
+    /// <summary>Screenshots go here when the variable PLAYGROUND_SCREENSHOTS names a folder (docs/images is made this way).</summary>
+    public static string? ScreenshotFolder => Environment.GetEnvironmentVariable("PLAYGROUND_SCREENSHOTS") is { Length: > 0 } dir ? dir : null;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"{ChromiumPath} not found: browser tests need Debian's Chromium (apt-get install -y chromium; .ci/run does this)");
+        SynthGpt.Write(new SynthGptOptions { Layers = 2, Hidden = 64, Heads = 4, Vocab = 300, Seed = 3 }, Path.Combine(Models, "tiny"));
+        SynthGpt.Write(new SynthGptOptions { Layers = 4, Hidden = 256, Heads = 4, Vocab = 300, Context = 4096, Seed = 4 }, Path.Combine(Models, "slow"));
+        Directory.CreateDirectory(Prompts);
+
+        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseEnvironment("Development")
+            .UseSetting("Playground:Models", Models)
+            .UseSetting("Playground:Prompts", Prompts));
+        factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        BaseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ["--no-sandbox"] });
+    }
+
+    /// <summary>A new page at <paramref name="path"/>, returned once the Blazor circuit is connected (clicks before that are lost).</summary>
+    public async Task<IPage> OpenAsync(string path, int width = 1400, int height = 900)
+    {
+        var page = await Browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        page.PageError += (_, e) => Console.WriteLine($"[pageerror] {e}");
+        var connected = page.WaitForConsoleMessageAsync(new() { Predicate = m => m.Text.Contains("WebSocket connected"), Timeout = 30000 });
+        await page.GotoAsync(BaseUrl + path);
+        await connected;
+        await page.WaitForTimeoutAsync(300);       // the circuit attaches the components just after the socket connects
+        return page;
+    }
+
+    /// <summary>Writes a notebook file into the prompts folder.</summary>
+    public void WriteNotebook(string name, string text) => File.WriteAllText(Path.Combine(Prompts, name), text);
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        playwright?.Dispose();
+        if (factory is not null) await factory.DisposeAsync();
+        try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,171 @@
+using Microsoft.Playwright;
+
+namespace GptPlayground.Tests.E2E;
+
+/// <summary>The notebook UI in a real browser: run variants side by side, cancel, save with Ctrl+S and reload, the share view.</summary>
+[Trait("Category", "Browser")]
+public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    static string Notebook(string title, string model, int tokens) => $"""
+        ---
+        title: {title}
+        model: {model}
+        decoding:
+          max_new_tokens: {tokens}
+          min_new_tokens: {tokens}
+        ---
+
+        A demo notebook: **two decoding variants** of one prompt.
+
+        ## Zero-shot: story
+
+        ```instruction
+        Continue the story.
+        ```
+
+        ```input
+        Once upon a time
+        ```
+
+        ```decoding greedy
+        do_sample: false
+        ```
+
+        ```decoding balanced
+        do_sample: true
+        temperature: 0.7
+        top_p: 0.9
+        seed: 7
+        ```
+
+        ## Few-shot: sentiment
+
+        ```example
+        great film
+        ```
+
+        ```example-output
+        positive
+        ```
+
+        ```example
+        boring and long
+        ```
+
+        ```example-output
+        negative
+        ```
+
+        ```query
+        loved every minute
+        ```
+        """;
+
+    static async Task WaitForText(ILocator locator, Func<string, bool> done, int timeoutMs = 60000)
+    {
+        var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        string text = "";
+        while (DateTime.UtcNow < until)
+        {
+            text = await locator.InnerTextAsync();
+            if (done(text)) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"timed out; last text: {text}");
+    }
+
+    [Fact]
+    public async Task Run_cell_fills_one_column_per_variant()
+    {
+        app.WriteNotebook("two-variants.md", Notebook("Two variants", "tiny", 24));
+        var page = await app.OpenAsync("/notebooks/two-variants.md");
+        var cell = page.Locator("[data-cell='1']");
+
+        await cell.GetByRole(AriaRole.Button, new() { Name = "Run cell" }).ClickAsync();
+
+        foreach (var variant in new[] { "greedy", "balanced" })
+        {
+            var column = cell.Locator($"[data-variant='{variant}']");
+            await WaitForText(column.Locator(".variant-status"), s => s.Contains("finished"));
+            Assert.Contains("24 tokens", await column.Locator(".variant-status").InnerTextAsync());
+            Assert.Contains("tokens/s", await column.Locator(".variant-status").InnerTextAsync());
+            Assert.NotEmpty(await column.Locator(".output-text").InnerTextAsync());
+        }
+        Assert.Contains("sample t=0.7 top-p 0.9", await cell.Locator("[data-variant='balanced'] .variant-summary").InnerTextAsync());
+
+        await Screenshot(page, "notebook-editor.png", page.Locator(".notebook-editor"));
+        await Screenshot(page, "comparison.png", cell.Locator(".variant-grid").First);
+
+        await cell.GetByRole(AriaRole.Button, new() { Name = "Token view" }).ClickAsync();
+        var token = cell.Locator("[data-variant='greedy'] .tok").Nth(2);
+        await token.FocusAsync();
+        await Assertions.Expect(token.Locator("[role=tooltip]")).ToBeVisibleAsync();
+        Assert.Contains("logprob", await token.Locator("[role=tooltip]").InnerTextAsync());
+        await Screenshot(page, "token-view.png", cell.Locator(".variant-grid").First, pad: 180);
+    }
+
+    [Fact]
+    public async Task Cancel_stops_a_long_generation()
+    {
+        app.WriteNotebook("long.md", Notebook("Long", "slow", 3000));
+        var page = await app.OpenAsync("/notebooks/long.md");
+        var cell = page.Locator("[data-cell='1']");
+        var status = cell.Locator("[data-variant='greedy'] .variant-status");
+
+        await cell.GetByRole(AriaRole.Button, new() { Name = "Run cell" }).ClickAsync();
+        await WaitForText(status, s => s.Contains("generating") && !s.StartsWith("0 tokens"));
+        await cell.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+
+        await WaitForText(status, s => s.Contains("cancelled"), 10000);
+        var stopped = await status.InnerTextAsync();
+        await page.WaitForTimeoutAsync(500);
+        Assert.Equal(stopped, await status.InnerTextAsync());
+        Assert.DoesNotContain("3000 tokens", stopped);
+    }
+
+    [Fact]
+    public async Task Edit_saved_with_ctrl_s_is_there_after_reload_and_in_the_share_view()
+    {
+        app.WriteNotebook("edit-me.md", Notebook("Before", "tiny", 8));
+        var page = await app.OpenAsync("/notebooks/edit-me.md");
+        var title = page.GetByLabel("Notebook title");
+
+        await title.FillAsync("After the edit");
+        await title.PressAsync("Tab");
+        await Assertions.Expect(page.Locator(".save-state")).ToHaveTextAsync("unsaved changes");
+        await page.Keyboard.PressAsync("Control+s");
+        await Assertions.Expect(page.Locator(".save-state")).ToHaveTextAsync("saved");
+
+        var again = await app.OpenAsync("/notebooks/edit-me.md");
+        Assert.Equal("After the edit", await again.GetByLabel("Notebook title").InputValueAsync());
+        Assert.Contains("title: After the edit", File.ReadAllText(Path.Combine(app.Prompts, "edit-me.md")));
+
+        var view = await app.Browser.NewPageAsync();
+        await view.GotoAsync(app.BaseUrl + "/view/edit-me.md");
+        Assert.Equal("After the edit", await view.Locator("h1").InnerTextAsync());
+        Assert.Contains("two decoding variants", await view.Locator("article").InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task Shift_enter_in_a_cell_runs_it()
+    {
+        app.WriteNotebook("keys.md", Notebook("Keys", "tiny", 8));
+        var page = await app.OpenAsync("/notebooks/keys.md");
+        var cell = page.Locator("[data-cell='1']");
+
+        await cell.GetByLabel("Input").ClickAsync();
+        await page.Keyboard.PressAsync("Shift+Enter");
+
+        await WaitForText(cell.Locator("[data-variant='greedy'] .variant-status"), s => s.Contains("finished"));
+        Assert.Equal("Once upon a time", await cell.GetByLabel("Input").InputValueAsync());
+    }
+
+    static async Task Screenshot(IPage page, string file, ILocator target, int pad = 0)
+    {
+        if (BrowserApp.ScreenshotFolder is not { } dir) return;
+        Directory.CreateDirectory(dir);
+        if (pad == 0) { await target.ScreenshotAsync(new() { Path = Path.Combine(dir, file) }); return; }
+        var box = (await target.BoundingBoxAsync())!;
+        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, file), Clip = new() { X = box.X, Y = box.Y, Width = box.Width, Height = box.Height + pad } });
+    }
+}

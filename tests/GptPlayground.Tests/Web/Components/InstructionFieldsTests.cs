@@ -1,0 +1,23 @@
+using GptPlayground.Components.Cells;
+using GptPlayground.Notebooks;
+
+namespace GptPlayground.Tests.Web.Components;
+
+public class InstructionFieldsTests
+{
+    [Fact]
+    public void Edits_system_and_user_messages()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new InstructionCell { System = "Be brief.", User = "Hi" };
+        int changes = 0;
+        var cut = ctx.Render<InstructionFields>(p => p.Add(x => x.Cell, cell).Add(x => x.Changed, () => changes++));
+
+        cut.Find("textarea[aria-label='System message']").Input("Be kind.");
+        cut.Find("textarea[aria-label='User message']").Input("Hello there");
+
+        Assert.Equal("Be kind.", cell.System);
+        Assert.Equal("Hello there", cell.User);
+        Assert.Equal(2, changes);
+    }
+}

@@ -1,0 +1,129 @@
+using GptPlayground.Components.Notebooks;
+using GptPlayground.Notebooks;
+
+namespace GptPlayground.Tests.Web.Components;
+
+/// <summary>The editor over a temp prompts folder: cells, save, conflicts, unsaved-changes state.</summary>
+public class NotebookEditorTests(WebModels models) : IClassFixture<WebModels>, IDisposable
+{
+    readonly string prompts = Directory.CreateTempSubdirectory("gptplayground-editor-").FullName;
+
+    const string Text = """
+        ---
+        title: Demo
+        model: tiny
+        ---
+
+        Intro.
+
+        ## Zero-shot: first
+
+        ```input
+        Hello
+        ```
+        """;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(prompts, recursive: true); } catch (IOException) { }
+    }
+
+    IRenderedComponent<NotebookEditor> Open(ComponentContext ctx, string name = "demo.md")
+    {
+        File.WriteAllText(Path.Combine(prompts, name), Text);
+        var cut = ctx.WithPlayground(models.Directory, prompts).Render<NotebookEditor>(p => p.Add(x => x.Name, name));
+        cut.WaitForState(() => cut.FindAll("[data-cell]").Count > 0, TimeSpan.FromSeconds(10));
+        return cut;
+    }
+
+    [Fact]
+    public void Shows_each_cell_in_order_with_its_kind()
+    {
+        using var ctx = new ComponentContext();
+
+        var cut = Open(ctx);
+
+        Assert.Equal(["markdown", "zero-shot"], cut.FindAll("[data-cell]").Select(c => c.GetAttribute("data-kind")));
+        Assert.Equal("false", cut.Find(".notebook-editor").GetAttribute("data-dirty"));
+    }
+
+    [Theory]
+    [InlineData("few-shot")]
+    [InlineData("instruction")]
+    [InlineData("markdown")]
+    [InlineData("zero-shot")]
+    public void Add_cell_appends_a_cell_of_the_chosen_kind_and_marks_unsaved(string kind)
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+
+        cut.Find("select[aria-label='Cell kind']").Change(kind);
+        cut.Find("button[aria-label='Add cell']").Click();
+
+        cut.WaitForState(() => cut.FindAll("[data-cell]").Count == 3, TimeSpan.FromSeconds(5));
+        Assert.Equal(kind, cut.FindAll("[data-cell]")[^1].GetAttribute("data-kind"));
+        Assert.Equal(3, cut.FindAll("[data-cell]").Count);
+        Assert.Equal("true", cut.Find(".notebook-editor").GetAttribute("data-dirty"));
+        Assert.Equal("unsaved changes", cut.Find(".save-state").TextContent);
+    }
+
+    [Fact]
+    public void Move_duplicate_and_delete_cells()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+
+        string[] Kinds() => cut.FindAll("[data-cell]").Select(c => c.GetAttribute("data-kind")!).ToArray();
+
+        cut.FindAll("button[aria-label='Move cell down']")[0].Click();
+        cut.WaitForAssertion(() => Assert.Equal(["zero-shot", "markdown"], Kinds()));
+
+        cut.FindAll("button[aria-label='Duplicate cell']")[0].Click();
+        cut.WaitForAssertion(() => Assert.Equal(["zero-shot", "zero-shot", "markdown"], Kinds()));
+
+        cut.FindAll("button[aria-label='Delete cell']")[2].Click();
+        cut.WaitForAssertion(() => Assert.Equal(["zero-shot", "zero-shot"], Kinds()));
+    }
+
+    [Fact]
+    public void Save_writes_the_file_in_the_notebook_format()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+        cut.Find("select[aria-label='Cell kind']").Change("instruction");
+        cut.Find("button[aria-label='Add cell']").Click();
+
+        cut.Find("button[aria-label='Save']").Click();
+
+        cut.WaitForState(() => cut.Find(".save-state").TextContent == "saved", TimeSpan.FromSeconds(10));
+        var saved = NotebookFormat.Parse(File.ReadAllText(Path.Combine(prompts, "demo.md")));
+        Assert.IsType<InstructionCell>(saved.Cells[^1]);
+        Assert.Equal("Demo", saved.Title);
+    }
+
+    [Fact]
+    public void Save_after_the_file_changed_on_disk_shows_the_conflict_and_overwrites_nothing()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+        File.WriteAllText(Path.Combine(prompts, "demo.md"), Text.Replace("title: Demo", "title: Changed elsewhere"));
+        cut.Find("button[aria-label='Add cell']").Click();
+
+        cut.Find("button[aria-label='Save']").Click();
+
+        cut.WaitForState(() => cut.FindAll("[role=alert]").Any(a => a.TextContent.Contains("changed on disk")), TimeSpan.FromSeconds(10));
+        Assert.Contains("title: Changed elsewhere", File.ReadAllText(Path.Combine(prompts, "demo.md")));
+        Assert.Equal("unsaved changes", cut.Find(".save-state").TextContent);
+        Assert.True(Directory.GetFiles(prompts, "*.md").Length >= 2);
+    }
+
+    [Fact]
+    public void Unknown_notebook_shows_an_error_not_a_broken_page()
+    {
+        using var ctx = new ComponentContext();
+        var cut = ctx.WithPlayground(models.Directory, prompts).Render<NotebookEditor>(p => p.Add(x => x.Name, "missing.md"));
+
+        cut.WaitForState(() => cut.FindAll("[role=alert]").Count > 0, TimeSpan.FromSeconds(10));
+        Assert.Contains("missing.md", cut.Find("[role=alert]").TextContent);
+    }
+}

@@ -1,0 +1,131 @@
+using GptPlayground.Components.Cells;
+using GptPlayground.Inference.Decoding;
+using GptPlayground.Notebooks;
+
+namespace GptPlayground.Tests.Web.Components;
+
+/// <summary>A prompt cell over the real <c>tiny</c> test model: preview, variants, runs, errors, prompt styles.</summary>
+public class PromptCellViewTests(WebModels models) : IClassFixture<WebModels>
+{
+    static Notebook NotebookWith(PromptCell cell) => new()
+    {
+        Model = "tiny",
+        Decoding = new DecodingSettings { MaxNewTokens = 6, MinNewTokens = 6 },
+        Cells = [cell],
+    };
+
+    IRenderedComponent<PromptCellView> Render(ComponentContext ctx, Notebook notebook, PromptCell cell) =>
+        ctx.WithPlayground(models.Directory).Render<PromptCellView>(p => p
+            .Add(x => x.Notebook, notebook).Add(x => x.Cell, cell).Add(x => x.Models, ["tiny"]));
+
+    [Fact]
+    public void Preview_shows_the_exact_prompt_its_token_count_and_context_usage()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new ZeroShotCell { Instruction = "Continue.", Input = "Once upon a time" };
+
+        var cut = Render(ctx, NotebookWith(cell), cell);
+
+        Assert.Equal("Continue.\n\nOnce upon a time", cut.Find(".prompt-text").TextContent);
+        Assert.Matches(@"^\d+ tokens of 1024 \(", cut.Find(".prompt-count").TextContent);
+        Assert.NotNull(cut.Find("[role=progressbar][aria-label='Context window usage']"));
+    }
+
+    [Fact]
+    public void Preview_follows_edits()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new ZeroShotCell { Input = "Hello" };
+        var cut = Render(ctx, NotebookWith(cell), cell);
+
+        cut.Find("textarea[aria-label=Input]").Input("Goodbye");
+
+        Assert.Equal("Goodbye", cut.Find(".prompt-text").TextContent);
+    }
+
+    [Fact]
+    public void Add_variant_with_a_preset_adds_a_column_next_to_the_default()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new ZeroShotCell { Input = "Hello" };
+        var cut = Render(ctx, NotebookWith(cell), cell);
+
+        cut.Find("select[aria-label='Variant preset']").Change("beam-4");
+        cut.Find("button[aria-label='Add variant']").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(["default", "beam-4"], cut.FindAll("[data-variant]").Select(c => c.GetAttribute("data-variant"))));
+        Assert.Contains("beam 4", cut.Find("[data-variant='beam-4'] .variant-summary").TextContent);
+        Assert.Equal(4, cell.Variants[1].Settings.NumBeams);
+    }
+
+    [Fact]
+    public void Run_cell_streams_every_variant_into_its_column()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new ZeroShotCell
+        {
+            Input = "Once upon a time",
+            Variants = [new("greedy", new DecodingSettings()), new("balanced", new DecodingSettings { DoSample = true, Temperature = 0.7, TopP = 0.9 })],
+        };
+        var cut = Render(ctx, NotebookWith(cell), cell);
+
+        cut.Find("button[aria-label='Run cell']").Click();
+
+        cut.WaitForState(() => cut.FindAll(".variant-status").All(s => s.TextContent.Contains("finished")), TimeSpan.FromSeconds(30));
+        foreach (var column in cut.FindAll("[data-variant]"))
+        {
+            Assert.StartsWith("6 tokens", column.QuerySelector(".variant-status")!.TextContent);
+            Assert.Contains("tokens/s", column.QuerySelector(".variant-status")!.TextContent);
+        }
+        Assert.Contains("seed 42", cut.Find("[data-variant='balanced'] .variant-status").TextContent);
+        cut.WaitForAssertion(() => Assert.Equal(["greedy", "balanced"], cell.Outputs.Select(o => o.Variant)));
+    }
+
+    [Fact]
+    public void Invalid_settings_show_an_error_inside_the_column_and_the_other_column_still_runs()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new ZeroShotCell
+        {
+            Input = "Hello",
+            Variants = [new("ok", new DecodingSettings()), new("bad", new DecodingSettings { DoSample = true, Temperature = -1 })],
+        };
+        var cut = Render(ctx, NotebookWith(cell), cell);
+
+        cut.Find("button[aria-label='Run cell']").Click();
+
+        cut.WaitForState(() => !cut.Instance.Running, TimeSpan.FromSeconds(30));
+        Assert.Contains("temperature (=-1)", cut.Find("[data-variant='bad'] [role=alert]").TextContent);
+        Assert.Contains("finished", cut.Find("[data-variant='ok'] .variant-status").TextContent);
+    }
+
+    [Fact]
+    public void Token_view_switch_shows_the_output_as_coloured_tokens()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new ZeroShotCell { Input = "Once upon a time" };
+        var cut = Render(ctx, NotebookWith(cell), cell);
+        cut.Find("button[aria-label='Token view']").Click();
+
+        cut.Find("button[aria-label='Run cell']").Click();
+        cut.WaitForState(() => !cut.Instance.Running, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(6, cut.FindAll("[data-variant='default'] .tok").Count);
+        Assert.Equal("true", cut.Find("button[aria-label='Token view']").GetAttribute("aria-pressed"));
+    }
+
+    [Fact]
+    public void Compare_prompt_styles_runs_zero_shot_few_shot_and_instruction_side_by_side()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new FewShotCell { Instruction = "Label it.", Examples = [new FewShotExample("good", "positive")], Query = "bad" };
+        var cut = Render(ctx, NotebookWith(cell), cell);
+
+        cut.Find("button[aria-label='Compare prompt styles']").Click();
+
+        cut.WaitForState(() => cut.FindAll("[aria-label='Prompt styles side by side'] .variant-status").Count == 3
+            && cut.FindAll("[aria-label='Prompt styles side by side'] .variant-status").All(s => s.TextContent.Contains("finished")), TimeSpan.FromSeconds(30));
+        Assert.Equal(["zero-shot", "few-shot", "instruction"],
+            cut.FindAll("[aria-label='Prompt styles side by side'] [data-variant]").Select(c => c.GetAttribute("data-variant")));
+    }
+}
