@@ -59,6 +59,7 @@ public sealed class GenerationRunner(ModelCatalog catalog, ModelLeases leases, G
         var key = catalog.Resolve(request.Model);
         using var turn = await queue.EnterAsync(key, session.Id, new Listener(progress), token);
         progress.QueuePosition = null;
+        progress.Notify();
         using var lease = leases.Acquire(key);
         var model = await catalog.GetAsync(key);
         token.ThrowIfCancellationRequested();

@@ -116,11 +116,12 @@ public sealed partial class PromptCellView : IDisposable
         await Changed.InvokeAsync();
     }
 
-    /// <summary>The settings a variant runs with: notebook defaults, the variant's own, then samples and the fixed seed.</summary>
+    /// <summary>The settings a variant runs with: notebook defaults, the variant's own, then samples (sampling variants) and the fixed seed.</summary>
     DecodingSettings Effective(DecodingVariant variant)
     {
         var s = DecodingYaml.Merge(NotebookDecoding, variant.Settings);
-        if (samples > 1 && variant.Settings.NumReturnSequences is null) s = s with { NumReturnSequences = samples };
+        // N samples only where they can differ: sampling variants (greedy would repeat itself; beams return their best)
+        if (samples > 1 && s.Mode == DecodingMode.Sample && variant.Settings.NumReturnSequences is null) s = s with { NumReturnSequences = samples };
         if (s.Mode == DecodingMode.Sample && variant.Settings.Seed is null)
             s = s with { Seed = fixedSeed ? s.Seed ?? FixedSeed : null };
         return s;

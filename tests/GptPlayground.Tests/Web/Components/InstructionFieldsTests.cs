@@ -20,4 +20,19 @@ public class InstructionFieldsTests
         Assert.Equal("Hello there", cell.User);
         Assert.Equal(2, changes);
     }
+
+    [Fact]
+    public void Chat_format_can_be_chosen_or_left_to_the_model_template()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new InstructionCell { User = "Hi" };
+        var cut = ctx.Render<InstructionFields>(p => p.Add(x => x.Cell, cell));
+        var format = GptPlayground.Notebooks.Templates.ChatFormats.Names[0];
+
+        cut.Find("select[aria-label='Chat format']").Change(format);
+        Assert.Equal(format, cell.ChatFormat);
+
+        cut.Find("select[aria-label='Chat format']").Change("");
+        Assert.Null(cell.ChatFormat);
+    }
 }
