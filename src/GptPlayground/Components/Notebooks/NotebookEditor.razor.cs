@@ -65,12 +65,7 @@ public sealed partial class NotebookEditor : IDisposable
         version = loaded?.Version;
     }
 
-    static string KindName(Cell cell) => cell switch
-    {
-        MarkdownCell => "markdown",
-        PromptCell p => p.Kind switch { PromptKind.ZeroShot => "zero-shot", PromptKind.FewShot => "few-shot", _ => "instruction" },
-        _ => "cell",
-    };
+    static string KindName(Cell cell) => CellKinds.Name(cell);
 
     void MarkDirty() => Dirty = true;
 
