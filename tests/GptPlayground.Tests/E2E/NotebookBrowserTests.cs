@@ -124,6 +124,25 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task Closing_the_tab_cancels_its_generation_so_the_next_tab_does_not_wait_for_it()
+    {
+        app.WriteNotebook("closing.md", Notebook("Closing", "slow", 3000));
+        app.WriteNotebook("after.md", Notebook("After", "slow", 4));
+        var first = await app.OpenAsync("/notebooks/closing.md");
+        var firstStatus = first.Locator("[data-cell='1'] [data-variant='greedy'] .variant-status");
+        await first.Locator("[data-cell='1']").GetByRole(AriaRole.Button, new() { Name = "Run cell" }).ClickAsync();
+        await WaitForText(firstStatus, s => s.Contains("generating") && !s.StartsWith("0 tokens"));
+
+        await first.CloseAsync(new() { RunBeforeUnload = true });
+        var second = await app.OpenAsync("/notebooks/after.md");
+        var cell = second.Locator("[data-cell='1']");
+        await cell.GetByRole(AriaRole.Button, new() { Name = "Run cell" }).ClickAsync();
+
+        // 3000 tokens of the closed tab would take far longer than this; its turn was given back at once
+        await WaitForText(cell.Locator("[data-variant='balanced'] .variant-status"), s => s.Contains("finished"), 20000);
+    }
+
+    [Fact]
     public async Task Edit_saved_with_ctrl_s_is_there_after_reload_and_in_the_share_view()
     {
         app.WriteNotebook("edit-me.md", Notebook("Before", "tiny", 8));
