@@ -86,7 +86,11 @@ public sealed partial class PromptCellView : IDisposable
                     runs[v.Name] = run = new VariantRun(v.Name, "");
                     if (Cell.Outputs.FirstOrDefault(o => o.Variant == v.Name) is { } saved) run.ShowSaved(saved);
                 }
-                run.Summary = Effective(v).Summary();
+                var settings = Effective(v);
+                run.Summary = settings.Summary();
+                var validation = settings.Validate(Count?.ContextLength, Count?.Tokens);
+                run.SettingsErrors = validation.Errors.Select(e => e.Message).ToList();
+                run.SettingsWarnings = validation.Warnings.Select(e => e.Message).ToList();
                 list.Add(run);
             }
             return list;

@@ -54,6 +54,12 @@ public sealed class VariantRun(string name, string summary)
     /// <summary>One-line settings summary for the column header.</summary>
     public string Summary { get; set; } = summary;
 
+    /// <summary>Errors of the column's settings (validation before any run): the run would fail with them.</summary>
+    public IReadOnlyList<string> SettingsErrors { get; set; } = [];
+
+    /// <summary>Warnings of the column's settings (values the mode ignores).</summary>
+    public IReadOnlyList<string> SettingsWarnings { get; set; } = [];
+
     /// <summary>The sequences (N samples, or the returned beams).</summary>
     public List<SequenceOutput> Sequences { get; } = [];
 

@@ -100,6 +100,23 @@ public class PromptCellViewTests(WebModels models) : IClassFixture<WebModels>
     }
 
     [Fact]
+    public void Settings_errors_and_ignored_settings_show_in_the_column_before_running()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new ZeroShotCell
+        {
+            Input = "Hello",
+            Variants = [new("bad", new DecodingSettings { DoSample = true, TopP = 1.5 }), new("ignored", new DecodingSettings { TopP = 0.9 })],
+        };
+
+        var cut = Render(ctx, NotebookWith(cell), cell);
+
+        Assert.Contains("top_p (=1.5)", cut.Find("[data-variant='bad'] .variant-invalid").TextContent);
+        Assert.Contains("is ignored", cut.Find("[data-variant='ignored'] .variant-warning").TextContent);
+        Assert.Empty(cut.FindAll("[data-variant='ignored'] .variant-invalid"));
+    }
+
+    [Fact]
     public void Token_view_switch_shows_the_output_as_coloured_tokens()
     {
         using var ctx = new ComponentContext();
