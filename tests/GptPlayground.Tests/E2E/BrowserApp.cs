@@ -42,7 +42,8 @@ public sealed class BrowserApp : IAsyncLifetime
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
             .UseEnvironment("Development")
             .UseSetting("Playground:Models", Models)
-            .UseSetting("Playground:Prompts", Prompts));
+            .UseSetting("Playground:Prompts", Prompts)
+            .UseSetting("Playground:DisconnectGraceSeconds", "2"));
         factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         BaseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
@@ -52,9 +53,12 @@ public sealed class BrowserApp : IAsyncLifetime
     }
 
     /// <summary>A new page at <paramref name="path"/>, returned once the Blazor circuit is connected (clicks before that are lost).</summary>
-    public async Task<IPage> OpenAsync(string path, int width = 1400, int height = 900)
+    public async Task<IPage> OpenAsync(string path, int width = 1400, int height = 900, IBrowserContext? context = null)
     {
-        var page = await Browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        var page = context is null
+            ? await Browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } })
+            : await context.NewPageAsync();
+        if (context is not null) await page.SetViewportSizeAsync(width, height);
         page.PageError += (_, e) => Console.WriteLine($"[pageerror] {e}");
         var connected = page.WaitForConsoleMessageAsync(new() { Predicate = m => m.Text.Contains("WebSocket connected"), Timeout = 30000 });
         await page.GotoAsync(BaseUrl + path);

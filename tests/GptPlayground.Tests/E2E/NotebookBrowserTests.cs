@@ -166,6 +166,27 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task Unsaved_edit_survives_a_lost_tab_as_a_draft_offered_back()
+    {
+        app.WriteNotebook("draft.md", Notebook("Original", "tiny", 8));
+        var context = await app.Browser.NewContextAsync();          // one browser profile: localStorage is shared by its tabs
+        var page = await app.OpenAsync("/notebooks/draft.md", context: context);
+        var title = page.GetByLabel("Notebook title");
+        await title.FillAsync("Edited but not saved");
+        await title.PressAsync("Tab");
+        await page.WaitForTimeoutAsync(1800);                       // the draft is written a second after the last edit
+        await page.CloseAsync();                                     // no beforeunload: as if the tab crashed
+
+        var again = await app.OpenAsync("/notebooks/draft.md", context: context);
+        await again.GetByRole(AriaRole.Button, new() { Name = "Restore draft" }).ClickAsync();
+
+        await Assertions.Expect(again.GetByLabel("Notebook title")).ToHaveValueAsync("Edited but not saved");
+        await Assertions.Expect(again.Locator(".save-state")).ToHaveTextAsync("unsaved changes");
+        Assert.Contains("title: Original", File.ReadAllText(Path.Combine(app.Prompts, "draft.md")));
+        await context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Shift_enter_in_a_cell_runs_it()
     {
         app.WriteNotebook("keys.md", Notebook("Keys", "tiny", 8));

@@ -12,7 +12,8 @@ namespace GptPlayground.Components.Notebooks;
 /// move, duplicate, delete, edit, run). <b>Save</b> (or Ctrl/Cmd+S) writes the file in the notebook format; when the
 /// file changed on disk since it was opened, nothing is overwritten and the message says where this version went.
 /// Unsaved changes are protected: closing or reloading the tab asks first (<see cref="NavigationLock"/>), and so does
-/// leaving for another page of the app.
+/// leaving for another page of the app; and a draft is autosaved in the browser's localStorage a second after each edit,
+/// offered back when the notebook is opened again without having been saved (a crash, a lost connection).
 /// </summary>
 public sealed partial class NotebookEditor : IDisposable
 {
@@ -26,6 +27,13 @@ public sealed partial class NotebookEditor : IDisposable
     bool saving, saveFailed, running;
     string? saveMessage;
     CancellationTokenSource? runAll;
+    Timer? draftTimer;
+    string? draft;
+
+    /// <summary>Prefix of the localStorage key of a notebook's draft (the name follows).</summary>
+    public const string DraftKeyPrefix = "gptplayground-draft:";
+
+    string DraftKey => DraftKeyPrefix + Name;
 
     /// <summary>The notebook's name in prompts/ ("sentiment.md").</summary>
     [Parameter, EditorRequired] public string Name { get; set; } = "";
@@ -67,12 +75,84 @@ public sealed partial class NotebookEditor : IDisposable
 
     static string KindName(Cell cell) => CellKinds.Name(cell);
 
-    void MarkDirty() => Dirty = true;
+    void MarkDirty()
+    {
+        Dirty = true;
+        ScheduleDraft();
+    }
 
     void Edit(Action edit)
     {
         edit();
-        Dirty = true;
+        MarkDirty();
+    }
+
+    /// <inheritdoc/>
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (notebook is null || draft is not null || checkedDraft) return;
+        checkedDraft = true;
+        try
+        {
+            var stored = await JS.InvokeAsync<string?>("localStorage.getItem", DraftKey);
+            if (stored is not null && stored != NotebookFormat.Write(notebook, keepOutputs: false))
+            {
+                draft = stored;
+                StateHasChanged();
+            }
+        }
+        catch (Exception e) when (e is JSException or InvalidOperationException or NotebookFormatException) { }   // prerendering, or no storage
+    }
+
+    bool checkedDraft;
+
+    /// <summary>Writes the draft one second after the last edit.</summary>
+    void ScheduleDraft()
+    {
+        draftTimer ??= new Timer(_ =>
+        {
+            try { _ = InvokeAsync(WriteDraftAsync); }
+            catch (ObjectDisposedException) { }      // the circuit went away meanwhile
+        });
+        draftTimer.Change(TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+    }
+
+    async Task WriteDraftAsync()
+    {
+        if (notebook is null || !Dirty) return;
+        try { await JS.InvokeVoidAsync("localStorage.setItem", DraftKey, NotebookFormat.Write(notebook, keepOutputs: false)); }
+        catch (Exception e) when (e is JSException or InvalidOperationException or NotebookFormatException or TaskCanceledException) { }
+    }
+
+    async Task ClearDraftAsync()
+    {
+        draftTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        try { await JS.InvokeVoidAsync("localStorage.removeItem", DraftKey); }
+        catch (Exception e) when (e is JSException or InvalidOperationException or TaskCanceledException) { }
+    }
+
+    void RestoreDraft()
+    {
+        try
+        {
+            notebook = NotebookFormat.Parse(draft!);
+            cellViews.Clear();
+            Dirty = true;
+            saveMessage = "Draft restored: save to keep it.";
+            saveFailed = false;
+        }
+        catch (NotebookFormatException e)
+        {
+            saveMessage = $"The draft cannot be read: {e.Message}";
+            saveFailed = true;
+        }
+        draft = null;
+    }
+
+    async Task DiscardDraftAsync()
+    {
+        draft = null;
+        await ClearDraftAsync();
     }
 
     void AddCell()
@@ -120,6 +200,7 @@ public sealed partial class NotebookEditor : IDisposable
             var saved = await Task.Run(() => Storage.Save(Name, notebook, version, KeepOutputs));
             version = saved.Version;
             Dirty = false;
+            await ClearDraftAsync();
             saveFailed = false;
             saveMessage = $"Saved {saved.Name}.";
         }
@@ -178,5 +259,9 @@ public sealed partial class NotebookEditor : IDisposable
     }
 
     /// <summary>Leaving the page cancels the notebook's runs.</summary>
-    public void Dispose() => CancelAll();
+    public void Dispose()
+    {
+        CancelAll();
+        draftTimer?.Dispose();
+    }
 }

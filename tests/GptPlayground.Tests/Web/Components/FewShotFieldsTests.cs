@@ -37,7 +37,9 @@ public class FewShotFieldsTests
         var cut = ctx.Render<FewShotFields>(p => p.Add(x => x.Cell, cell).Add(x => x.Changed, () => changes++));
 
         cut.Find("button[aria-label='Add example']").Click();
+        cut.WaitForState(() => cell.Examples.Count == 3);
         cut.Find("button[aria-label='Remove example 1']").Click();
+        cut.WaitForState(() => cell.Examples.Count == 2);
 
         Assert.Equal(2, cell.Examples.Count);
         Assert.Equal("dull", cell.Examples[0].Input);

@@ -16,6 +16,7 @@ public class MarkdownCellEditorTests
         Assert.Empty(cut.FindAll("script"));
 
         cut.Find("button[aria-label='Edit markdown']").Click();
+        cut.WaitForState(() => cut.FindAll("textarea[aria-label=Markdown]").Count == 1);
         cut.Find("textarea[aria-label=Markdown]").Input("# New");
 
         Assert.Equal("# New", cell.Text);

@@ -43,10 +43,11 @@ public class NotebookListTests(WebModels models) : IClassFixture<WebModels>, IDi
         cut.Find("button[aria-label='New notebook']").Click();
         cut.WaitForState(() => cut.FindAll("button[aria-label='Duplicate first.md']").Count == 1);
 
-        cut.Find("button[aria-label='Duplicate first.md']").Click();
+        cut.Find("button[aria-label='Duplicate first.md']").Click();   // Radzen buttons finish their click asynchronously: wait for each effect
         cut.WaitForState(() => cut.FindAll("tr[data-notebook]").Count == 2 && cut.FindAll("button[aria-label='Rename first.md']").Count == 1);
 
         cut.Find("button[aria-label='Rename first.md']").Click();
+        cut.WaitForState(() => cut.FindAll("input[aria-label='New name for first.md']").Count == 1);
         cut.Find("input[aria-label='New name for first.md']").Change("renamed.md");
         cut.Find("button[aria-label='Confirm rename']").Click();
         cut.WaitForState(() => cut.FindAll("button[aria-label='Delete renamed.md']").Count == 1);

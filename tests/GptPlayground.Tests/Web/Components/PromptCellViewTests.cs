@@ -94,7 +94,7 @@ public class PromptCellViewTests(WebModels models) : IClassFixture<WebModels>
 
         cut.Find("button[aria-label='Run cell']").Click();
 
-        cut.WaitForState(() => !cut.Instance.Running, TimeSpan.FromSeconds(30));
+        cut.WaitForState(() => cut.Find("[data-variant='ok'] .variant-status").TextContent.Contains("finished"), TimeSpan.FromSeconds(30));
         Assert.Contains("temperature (=-1)", cut.Find("[data-variant='bad'] [role=alert]").TextContent);
         Assert.Contains("finished", cut.Find("[data-variant='ok'] .variant-status").TextContent);
     }
@@ -123,9 +123,10 @@ public class PromptCellViewTests(WebModels models) : IClassFixture<WebModels>
         var cell = new ZeroShotCell { Input = "Once upon a time" };
         var cut = Render(ctx, NotebookWith(cell), cell);
         cut.Find("button[aria-label='Token view']").Click();
+        cut.WaitForState(() => cut.Find("button[aria-label='Token view']").GetAttribute("aria-pressed") == "true");
 
         cut.Find("button[aria-label='Run cell']").Click();
-        cut.WaitForState(() => !cut.Instance.Running, TimeSpan.FromSeconds(30));
+        cut.WaitForState(() => cut.FindAll("[data-variant='default'] .tok").Count == 6, TimeSpan.FromSeconds(30));
 
         Assert.Equal(6, cut.FindAll("[data-variant='default'] .tok").Count);
         Assert.Equal("true", cut.Find("button[aria-label='Token view']").GetAttribute("aria-pressed"));
