@@ -67,7 +67,7 @@ public sealed partial class NotebookList
                 Title = title,
                 Cells = [new MarkdownCell($"Notes about {title}."), new ZeroShotCell { Name = "first", Instruction = "", Input = "Once upon a time" }],
             };
-            created = Storage.SaveAs(name, notebook).Name;
+            created = Storage.SaveAs(FreeName(name), notebook).Name;   // "untitled.md" taken: untitled-2.md
             return $"Created {created}.";
         });
         if (created is not null) Navigation.NavigateTo($"notebooks/{created}");
@@ -118,9 +118,12 @@ public sealed partial class NotebookList
         });
     }
 
+    /// <summary><paramref name="fileName"/> with ".md", or NAME-2.md, NAME-3.md... when taken (in the same folder).</summary>
     string FreeName(string fileName)
     {
-        var stem = Path.GetFileNameWithoutExtension(fileName);
+        var normalized = fileName.Replace('\\', '/');
+        var folder = normalized.Contains('/') ? normalized[..(normalized.LastIndexOf('/') + 1)] : "";
+        var stem = folder + Path.GetFileNameWithoutExtension(normalized);
         var name = stem + ".md";
         for (int i = 2; Storage.Exists(name); i++) name = $"{stem}-{i}.md";
         return name;
