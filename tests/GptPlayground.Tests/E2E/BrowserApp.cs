@@ -12,7 +12,8 @@ namespace GptPlayground.Tests.E2E;
 /// <summary>
 /// The app on a loopback port (Kestrel) over a temp models folder and a temp prompts folder, and Debian's Chromium
 /// driven by Playwright (<c>apt-get install -y chromium</c>; never <c>playwright install</c>). Models: <c>tiny</c>
-/// (fast) and <c>slow</c> (4 layers, 256 hidden, 4096 context: long generations to cancel).
+/// (fast) and <c>slow</c> (4 layers, 256 hidden, 4096 context: long generations to cancel), plus a copy of the
+/// checkout's models/playground-mini when it is there.
 /// </summary>
 public sealed class BrowserApp : IAsyncLifetime
 {
@@ -24,6 +25,14 @@ public sealed class BrowserApp : IAsyncLifetime
     IPlaywright? playwright;
 
     public string Models => Path.Combine(root, "models");
+
+    /// <summary>The checkout's models/playground-mini when it holds a model (it is committed once trained), else null.</summary>
+    public static string? RepositoryModel =>
+        PlaygroundPaths.RepositoryRoot is { } repo && File.Exists(Path.Combine(repo, "models", "playground-mini", "model.onnx"))
+            ? Path.Combine(repo, "models", "playground-mini") : null;
+
+    /// <summary>The model the demo notebooks use: the shipped default model when present, else the synthetic <c>tiny</c>.</summary>
+    public static string DemoModel => RepositoryModel is null ? "tiny" : "playground-mini";
     public string Prompts => Path.Combine(root, "prompts");
     public string BaseUrl { get; private set; } = "";
     public IBrowser Browser { get; private set; } = default!;
@@ -38,6 +47,12 @@ public sealed class BrowserApp : IAsyncLifetime
         SynthGpt.Write(new SynthGptOptions { Layers = 2, Hidden = 64, Heads = 4, Vocab = 300, Seed = 3 }, Path.Combine(Models, "tiny"));
         SynthGpt.Write(new SynthGptOptions { Layers = 4, Hidden = 256, Heads = 4, Vocab = 300, Context = 4096, Seed = 4 }, Path.Combine(Models, "slow"));
         Directory.CreateDirectory(Prompts);
+        if (RepositoryModel is { } shipped)
+        {
+            // the project's own trained model, when the checkout has it: real text for the screenshots
+            var target = Directory.CreateDirectory(Path.Combine(Models, Path.GetFileName(shipped)));
+            foreach (var file in Directory.GetFiles(shipped)) File.Copy(file, Path.Combine(target.FullName, Path.GetFileName(file)));
+        }
 
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
             .UseEnvironment("Development")

@@ -77,7 +77,7 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     [Fact]
     public async Task Run_cell_fills_one_column_per_variant()
     {
-        app.WriteNotebook("two-variants.md", Notebook("Two variants", "tiny", 24));
+        app.WriteNotebook("two-variants.md", Notebook("Two variants", BrowserApp.DemoModel, 24));
         var page = await app.OpenAsync("/notebooks/two-variants.md");
         var cell = page.Locator("[data-cell='1']");
 
