@@ -38,8 +38,8 @@ public sealed partial class NotebookEditor : IDisposable
     /// <summary>The notebook's name in prompts/ ("sentiment.md").</summary>
     [Parameter, EditorRequired] public string Name { get; set; } = "";
 
-    /// <summary>Save the cells' last outputs with the notebook (default true, so the share view shows them).</summary>
-    [Parameter] public bool KeepOutputs { get; set; } = true;
+    /// <summary>Save the cells' last outputs with the notebook (the share view shows them). On when the file had outputs.</summary>
+    bool keepOutputs;
 
     [Inject] NotebookStorage Storage { get; set; } = default!;
     [Inject] ModelCatalog Catalog { get; set; } = default!;
@@ -71,6 +71,7 @@ public sealed partial class NotebookEditor : IDisposable
         loadError = error;
         notebook = loaded?.Notebook;
         version = loaded?.Version;
+        keepOutputs = notebook?.PromptCells.Any(c => c.Outputs.Count > 0) ?? false;
     }
 
     static string KindName(Cell cell) => CellKinds.Name(cell);
@@ -197,7 +198,7 @@ public sealed partial class NotebookEditor : IDisposable
         saving = true;
         try
         {
-            var saved = await Task.Run(() => Storage.Save(Name, notebook, version, KeepOutputs));
+            var saved = await Task.Run(() => Storage.Save(Name, notebook, version, keepOutputs));
             version = saved.Version;
             Dirty = false;
             await ClearDraftAsync();

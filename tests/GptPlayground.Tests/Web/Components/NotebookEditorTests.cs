@@ -102,6 +102,23 @@ public class NotebookEditorTests(WebModels models) : IClassFixture<WebModels>, I
     }
 
     [Fact]
+    public void Save_outputs_writes_the_last_run_into_the_file()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+        cut.Find("button[aria-label='Run cell']").Click();
+        cut.WaitForState(() => cut.Find("[data-variant='default'] .variant-status").TextContent.Contains("finished"), TimeSpan.FromSeconds(30));
+
+        cut.Find("[role=checkbox][aria-label='Save outputs']").Click();
+        cut.WaitForState(() => cut.Find("[role=checkbox][aria-label='Save outputs']").GetAttribute("aria-checked") == "true");
+        cut.Find("button[aria-label='Save']").Click();
+
+        cut.WaitForState(() => cut.Find(".save-state").TextContent == "saved", TimeSpan.FromSeconds(10));
+        var saved = NotebookFormat.Parse(File.ReadAllText(Path.Combine(prompts, "demo.md")));
+        Assert.Equal("default", saved.PromptCells.Single().Outputs.Single().Variant);
+    }
+
+    [Fact]
     public void Save_after_the_file_changed_on_disk_shows_the_conflict_and_overwrites_nothing()
     {
         using var ctx = new ComponentContext();
