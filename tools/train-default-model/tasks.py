@@ -1,0 +1,207 @@
+"""Synthetic tasks and the three prompt styles the default model is trained on.
+
+Every task is a list of (input, answer) items from small built-in tables or generated from a seed.
+Styles:
+  zero-shot    "Q: <question>\nA: <answer>"
+  few-shot     k pairs "Input: x\nOutput: y\n", then "Input: query\nOutput:" (the task must be inferred from the examples)
+  instruction  chat template "<|user|> <instruction><|end|>\n<|assistant|> <answer><|end|>"
+Every word of an item is preceded by a space in all three styles, so it has the same BPE tokens everywhere.
+Tasks in HELD_OUT_OF_ZERO_SHOT never appear in the zero-shot style during training.
+"""
+import random
+
+ANTONYMS = [
+    ("hot", "cold"), ("big", "small"), ("up", "down"), ("fast", "slow"), ("happy", "sad"), ("old", "new"),
+    ("good", "bad"), ("light", "dark"), ("open", "closed"), ("high", "low"), ("long", "short"), ("rich", "poor"),
+    ("hard", "soft"), ("early", "late"), ("wet", "dry"), ("full", "empty"), ("strong", "weak"), ("clean", "dirty"),
+    ("loud", "quiet"), ("thick", "thin"), ("young", "old"), ("near", "far"), ("left", "right"), ("in", "out"),
+    ("true", "false"), ("begin", "end"), ("win", "lose"), ("buy", "sell"), ("push", "pull"), ("give", "take"),
+    ("first", "last"), ("day", "night"), ("black", "white"), ("yes", "no"), ("love", "hate"), ("always", "never"),
+    ("before", "after"), ("above", "below"), ("inside", "outside"), ("easy", "difficult"), ("cheap", "expensive"),
+    ("heavy", "light"), ("wide", "narrow"), ("deep", "shallow"), ("sweet", "sour"), ("safe", "dangerous"),
+    ("friend", "enemy"), ("north", "south"), ("east", "west"), ("happy", "sad"), ("tall", "short"),
+    ("start", "finish"), ("top", "bottom"), ("front", "back"), ("on", "off"), ("question", "answer"),
+    ("warm", "cool"), ("rough", "smooth"), ("brave", "afraid"), ("sharp", "dull"), ("alive", "dead"),
+    ("polite", "rude"), ("remember", "forget"), ("arrive", "leave"), ("accept", "refuse"), ("laugh", "cry"),
+    ("wake", "sleep"), ("noisy", "silent"), ("entrance", "exit"), ("maximum", "minimum"), ("increase", "decrease"),
+]
+ANTONYMS = list(dict.fromkeys(ANTONYMS))
+
+IRREGULAR_PLURALS = [("man", "men"), ("woman", "women"), ("child", "children"), ("mouse", "mice"), ("foot", "feet"),
+                     ("tooth", "teeth"), ("goose", "geese"), ("person", "people"), ("sheep", "sheep"), ("fish", "fish"),
+                     ("leaf", "leaves"), ("knife", "knives"), ("wife", "wives"), ("life", "lives"), ("wolf", "wolves")]
+NOUNS = ("cat dog house tree car book bird apple river chair table door window cup pen girl boy horse cow pig "
+         "hat shoe bed road ship king queen star flower garden cake bottle bag letter song friend farmer teacher "
+         "hand eye ear nose head arm leg ring coin key lamp clock phone map boat train plane truck bike stone rock "
+         "hill lake cloud field road room wall floor shirt coat sock egg bean seed nut word name idea plan game toy").split()
+ES_NOUNS = "box fox bus glass dish brush church watch match wish class dress kiss beach bench".split()
+Y_NOUNS = "city baby party story family lady berry cherry puppy country body penny".split()
+PLURALS = [(n, n + "s") for n in dict.fromkeys(NOUNS)] + [(n, n + "es") for n in ES_NOUNS] + \
+          [(n, n[:-1] + "ies") for n in Y_NOUNS] + IRREGULAR_PLURALS
+
+CATEGORIES = {
+    "animal": "cat dog horse cow pig sheep lion tiger bear wolf fox rabbit mouse deer goat monkey elephant zebra camel frog".split(),
+    "color": "red blue green yellow orange purple pink brown black white gray violet".split(),
+    "fruit": "apple banana orange grape pear peach cherry lemon plum mango melon strawberry kiwi".split(),
+    "vehicle": "car bus truck train plane boat bike ship taxi tractor van scooter helicopter".split(),
+    "country": "france spain italy germany china japan india brazil canada mexico egypt kenya peru chile norway".split(),
+    "number": "one two three four five six seven eight nine ten twelve twenty hundred".split(),
+    "body part": "hand foot head arm leg nose ear eye mouth knee finger elbow shoulder".split(),
+}
+CATEGORY_ITEMS = []
+for cat, words in CATEGORIES.items():
+    for w in words:
+        if not any(w == x for x, _ in CATEGORY_ITEMS):   # "orange" is both a color and a fruit: keep the first
+            CATEGORY_ITEMS.append((w, cat))
+
+IRREGULAR_PAST = [("go", "went"), ("eat", "ate"), ("see", "saw"), ("run", "ran"), ("take", "took"), ("give", "gave"),
+                  ("come", "came"), ("write", "wrote"), ("sing", "sang"), ("drink", "drank"), ("swim", "swam"),
+                  ("speak", "spoke"), ("break", "broke"), ("drive", "drove"), ("fly", "flew"), ("know", "knew"),
+                  ("think", "thought"), ("buy", "bought"), ("bring", "brought"), ("teach", "taught"), ("sit", "sat"),
+                  ("make", "made"), ("say", "said"), ("find", "found"), ("tell", "told"), ("sleep", "slept"),
+                  ("feel", "felt"), ("keep", "kept"), ("leave", "left"), ("meet", "met")]
+REGULAR_VERBS = ("walk talk jump play work cook clean open help call look want ask need paint kick pull push "
+                 "climb watch listen answer fill wash start finish visit learn laugh rain turn count").split()
+E_VERBS = "like love move smile dance close hope live bake use".split()
+PAST = [(v, v + "ed") for v in REGULAR_VERBS] + [(v, v + "d") for v in E_VERBS] + IRREGULAR_PAST
+
+UPPER_WORDS = sorted(set(NOUNS + [a for a, _ in ANTONYMS] + [b for _, b in ANTONYMS] + REGULAR_VERBS))
+UPPERCASE = [(w, w.upper()) for w in UPPER_WORDS]
+
+POSITIVE = "great wonderful good lovely excellent amazing happy fun delightful nice beautiful fantastic pleasant superb brilliant".split()
+NEGATIVE = "terrible awful bad boring horrible sad ugly dreadful poor nasty dull disappointing unpleasant annoying miserable".split()
+SUBJECTS = "the movie|the food|the weather|the book|the trip|the party|the game|the hotel|the song|the show|my day|the class|the meal|the concert|the service".split("|")
+FRAMES = ["{s} was {a}", "{s} was really {a}", "i think {s} was {a}", "{s} is {a}", "what a {a} day", "{s} felt {a}",
+          "honestly {s} was {a}", "{s} was very {a}"]
+
+
+def _sentiment_items(rng):
+    items = set()
+    for s in SUBJECTS:
+        for f in FRAMES:
+            for a in POSITIVE:
+                items.add((f.format(s=s, a=a), "positive"))
+            for a in NEGATIVE:
+                items.add((f.format(s=s, a=a), "negative"))
+    items = sorted(items)
+    rng.shuffle(items)
+    return items
+
+
+def _addition_items(rng):
+    items = [(f"{a} + {b}", str(a + b)) for a in range(0, 21) for b in range(0, 21)]
+    rng.shuffle(items)
+    return items
+
+
+def _sort_items(rng):
+    items = set()
+    while len(items) < 4000:
+        n = rng.randint(3, 5)
+        xs = rng.sample(range(10), n)
+        items.add((" ".join(map(str, xs)), " ".join(map(str, sorted(xs)))))
+    items = sorted(items)
+    rng.shuffle(items)
+    return items
+
+
+# Zero-shot questions and instructions per task; the first of each list is the one the eval uses.
+QUESTIONS = {
+    "antonym": ["What is the opposite of {x}?", "Give the opposite of {x}.", "What word means the opposite of {x}?"],
+    "plural": ["What is the plural of {x}?", "What is the plural form of {x}?", "Give the plural of {x}."],
+    "category": ["What kind of thing is {x}?", "Which category does {x} belong to?", "{x} is a kind of what?"],
+    "addition": ["What is {x}?", "How much is {x}?", "Compute {x}."],
+    "sentiment": ["Is this positive or negative: {x}", "What is the sentiment of: {x}", "Positive or negative? {x}"],
+    "uppercase": ["What is {x} in capital letters?", "Write {x} in uppercase.", "Spell {x} in capital letters."],
+    "sort": ["Sort these numbers: {x}", "Put these numbers in order: {x}", "Sort from smallest to largest: {x}"],
+    "past": ["What is the past tense of {x}?", "Give the past tense of {x}.", "What is the past form of {x}?"],
+}
+INSTRUCTIONS = {
+    "antonym": ["Give the opposite of the word {x}.", "Write the antonym of {x}.", "What is the opposite of {x}? Answer with one word."],
+    "plural": ["Write the plural of {x}.", "Give the plural form of the noun {x}.", "Make {x} plural."],
+    "category": ["Name the category of {x}.", "What kind of thing is a {x}? Answer with the category.", "Classify the word {x}."],
+    "addition": ["Add the numbers: {x}", "Calculate {x} and give only the result.", "What is {x}? Reply with the number."],
+    "sentiment": ["Classify the sentiment of this sentence as positive or negative: {x}", "Is the following sentence positive or negative? {x}", "Sentiment (positive/negative): {x}"],
+    "uppercase": ["Convert {x} to uppercase.", "Write the word {x} in capital letters.", "Uppercase this word: {x}"],
+    "sort": ["Sort these numbers from smallest to largest: {x}", "Put the numbers in ascending order: {x}", "Sort: {x}"],
+    "past": ["Give the past tense of the verb {x}.", "Write the past tense of {x}.", "Change {x} to the past tense."],
+}
+TASKS = list(QUESTIONS)
+HELD_OUT_OF_ZERO_SHOT = ["uppercase", "sort", "past"]
+STYLES = ["zero-shot", "few-shot", "instruction"]
+# Lexical tasks: the answer is a fact from a table, so eval items are table entries seen in training, asked in
+# prompts (few-shot demonstrations, combinations) never seen in training. Generative tasks hold out whole items.
+ITEM_HELD_OUT = {"addition", "sentiment", "sort"}
+
+
+def task_items(seed=1234):
+    """{task: (train_items, eval_items)}. Deterministic for a seed."""
+    rng = random.Random(seed)
+    tables = {"antonym": ANTONYMS, "plural": PLURALS, "category": CATEGORY_ITEMS, "uppercase": UPPERCASE, "past": PAST}
+    out = {}
+    for task, items in tables.items():
+        items = list(items)
+        ev = rng.sample(items, min(40, len(items)))
+        out[task] = (items, ev)
+    for task, make in (("addition", _addition_items), ("sentiment", _sentiment_items), ("sort", _sort_items)):
+        items = make(rng)
+        ev = items[:50]
+        out[task] = (items[50:], ev)
+    return out
+
+
+def user(text):
+    """The chat template with one user message and the generation prompt (tokenizer_config.json)."""
+    return f"<|user|> {text}<|end|>\n<|assistant|>"
+
+
+def render(task, style, x, y, rng, demos=None, template=None, with_answer=True):
+    """Renders one item. Returns (prompt, completion). The completion is what the model should write."""
+    if style == "zero-shot":
+        qs = QUESTIONS[task]
+        q = (qs[template] if template is not None else rng.choice(qs)).format(x=x)
+        return f"Q: {q}\nA:", f" {y}"
+    if style == "instruction":
+        ins = INSTRUCTIONS[task]
+        q = (ins[template] if template is not None else rng.choice(ins)).format(x=x)
+        return user(q), f" {y}<|end|>"
+    if style == "few-shot":
+        lines = "".join(f"Input: {dx}\nOutput: {dy}\n" for dx, dy in demos)
+        return f"{lines}Input: {x}\nOutput:", f" {y}"
+    raise ValueError(style)
+
+
+def sample_doc(rng, items, task, style):
+    """One training document (prompt + completion) for a task in a style."""
+    train = items[task][0]
+    x, y = rng.choice(train)
+    demos = None
+    if style == "few-shot":
+        k = rng.randint(2, 5)
+        demos = []
+        while len(demos) < k:
+            d = rng.choice(train)
+            if d[0] != x and d not in demos:
+                demos.append(d)
+    p, c = render(task, style, x, y, rng, demos=demos)
+    return p + c
+
+
+def eval_prompts(items, seed=99, k=4):
+    """Held-out eval prompts: list of dicts(task, style, prompt, answer). Few-shot demos come from the train items."""
+    rng = random.Random(seed)
+    out = []
+    for task in TASKS:
+        train, ev = items[task]
+        for style in STYLES:
+            for x, y in ev:
+                demos = None
+                if style == "few-shot":
+                    demos = []
+                    while len(demos) < k:
+                        d = rng.choice(train)
+                        if d[0] != x and d not in demos:
+                            demos.append(d)
+                p, _ = render(task, style, x, y, rng, demos=demos, template=0)
+                out.append({"task": task, "style": style, "prompt": p, "answer": y})
+    return out
