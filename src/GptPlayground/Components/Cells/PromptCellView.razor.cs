@@ -238,6 +238,26 @@ public sealed partial class PromptCellView : IDisposable
         editing = editing == name ? null : name;
     }
 
+    string? renameError;
+
+    /// <summary>Renames a variant, carrying its column and saved outputs along; refuses an empty or taken name.</summary>
+    async Task RenameVariant(DecodingVariant variant, string? name)
+    {
+        name = name?.Trim() ?? "";
+        renameError = null;
+        if (name == variant.Name) return;
+        if (name.Length == 0) { renameError = "A variant needs a name."; return; }
+        if (Cell.Variants.Any(v => v.Name == name)) { renameError = $"'{name}' is already a variant of this cell: choose another name."; return; }
+        int i = Cell.Variants.IndexOf(variant);
+        if (i < 0) return;
+        Cell.Variants[i] = variant with { Name = name };
+        for (int o = 0; o < Cell.Outputs.Count; o++)
+            if (Cell.Outputs[o].Variant == variant.Name) Cell.Outputs[o] = Cell.Outputs[o] with { Variant = name };
+        if (runs.Remove(variant.Name, out var run)) { run.Name = name; runs[name] = run; }
+        editing = name;
+        await Changed.InvokeAsync();
+    }
+
     async Task ReplaceVariant(DecodingVariant variant, DecodingSettings settings)
     {
         int i = Cell.Variants.IndexOf(variant);

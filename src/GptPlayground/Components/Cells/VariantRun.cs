@@ -49,7 +49,7 @@ public sealed class VariantRun(string name, string summary)
     static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(60);
 
     /// <summary>The column's name (the variant's name, or the prompt style); also its <c>data-variant</c>.</summary>
-    public string Name { get; } = name;
+    public string Name { get; set; } = name;
 
     /// <summary>One-line settings summary for the column header.</summary>
     public string Summary { get; set; } = summary;

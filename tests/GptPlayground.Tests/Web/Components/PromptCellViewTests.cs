@@ -59,6 +59,31 @@ public class PromptCellViewTests(WebModels models) : IClassFixture<WebModels>
     }
 
     [Fact]
+    public void Renaming_a_variant_renames_its_column_and_saved_outputs_and_refuses_a_taken_name()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new ZeroShotCell
+        {
+            Input = "Hello",
+            Variants = [new DecodingVariant("greedy", new DecodingSettings()), new DecodingVariant("hot", new DecodingSettings { DoSample = true, Temperature = 1.5 })],
+            Outputs = [new CellOutput { Variant = "hot", Text = "saved text" }],
+        };
+        var cut = Render(ctx, NotebookWith(cell), cell);
+
+        cut.Find("button[aria-label='Edit variant hot']").Click();
+        cut.WaitForAssertion(() => cut.Find("input[aria-label='Variant name']"));
+        cut.Find("input[aria-label='Variant name']").Change("greedy");
+        cut.WaitForAssertion(() => Assert.Contains("'greedy' is already a variant", cut.Find(".variant-rename-error").TextContent));
+        cut.Find("input[aria-label='Variant name']").Change("creative");
+
+        cut.WaitForAssertion(() => Assert.Equal(["greedy", "creative"], cut.FindAll("[data-variant]").Select(c => c.GetAttribute("data-variant"))));
+        Assert.Equal("creative", cell.Variants[1].Name);
+        Assert.Equal(1.5, cell.Variants[1].Settings.Temperature);
+        Assert.Equal("creative", Assert.Single(cell.Outputs).Variant);
+        Assert.Contains("saved text", cut.Find("[data-variant='creative']").TextContent);
+    }
+
+    [Fact]
     public void Run_cell_streams_every_variant_into_its_column()
     {
         using var ctx = new ComponentContext();
