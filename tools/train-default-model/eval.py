@@ -67,7 +67,7 @@ def run_tasks(model, seed, batch):
     results = []
     for i in range(0, len(evs), batch):
         chunk = evs[i:i + batch]
-        max_new = max(16 if e["task"] == "sort" else 8 for e in chunk)
+        max_new = max(16 if e["task"] in ("sort", "reverse") else 8 for e in chunk)
         seqs = generate(model, [e["prompt"] for e in chunk], max_new)
         for e, s in zip(chunk, seqs):
             got = answer_of(e["style"], s["text"])
@@ -102,7 +102,11 @@ def consistency(model, work):
         return None
     import train  # noqa: needs torch
     cfg = json.load(open(os.path.join(model, "config.json")))
-    a = argparse.Namespace(work=work, n_layer=cfg["n_layer"], n_head=cfg["n_head"], n_embd=cfg["n_embd"], ctx=cfg["n_positions"])
+    targs = json.load(open(os.path.join(model, "training_log.json")))["args"]
+    a = argparse.Namespace(work=work, n_layer=cfg["n_layer"], n_head=cfg["n_head"], n_embd=cfg["n_embd"], ctx=cfg["n_positions"],
+                           ckpt=targs.get("ckpt"), phase2_to=targs.get("phase2_to"))
+    if not os.path.exists(train.final_ckpt(a)):
+        return None
     prompts = ["Q: What is the opposite of hot?\nA:", tasks.user("Sort: 7 2 9 4"), "Once upon a time, there was a",
                "Input: cat\nOutput: cats\nInput: dog\nOutput: dogs\nInput: box\nOutput:"]
     seqs = generate(model, prompts, 20)
@@ -118,15 +122,30 @@ def training_facts(model):
     cfg = json.load(open(os.path.join(model, "config.json")))
     a = log["args"]
     cmd = f"train.py --steps {a['steps']}" + (f" --extend-to {a['extend_to']}" if a.get("extend_to") else "") + \
-          (f" --stop-at {a['stop_at']}" if a.get("stop_at") else "")
+          (f" --phase2-to {a['phase2_to']}" if a.get("phase2_to") else "") + \
+          (f" --stop-at {a['stop_at']}" if a.get("stop_at") else "") + (f" --ckpt {a['ckpt']}" if a.get("ckpt") else "")
     hist = log["loss_history"]
-    return "\n".join([
+    p1_end = max(a["steps"], a.get("extend_to") or 0)
+    p1 = [h for h in hist if h[0] <= p1_end]
+    tok_per_step = a["batch"] * a["ctx"]
+    lines = [
         f"- Arguments: `{cmd}` (defaults otherwise: seed {a['seed']}, batch {a['batch']} x {a['ctx']} tokens, "
-        f"lr {a['lr']} then {a.get('lr2')} for the second cycle, {a['n_layer']} layers x {a['n_head']} heads x {a['n_embd']}).",
-        f"- Steps: {log['step']}; tokens seen: **{log['tokens_seen'] / 1e6:.2f} M**; parameters: {cfg['playground']['parameters']:,}.",
+        f"{a['n_layer']} layers x {a['n_head']} heads x {a['n_embd']}).",
+        f"- Phase 1 (steps 0-{p1_end}, `work/data.npy`, eight tasks + 30% prose): lr {a['lr']} cosine to step {a['steps']}, "
+        f"then a warm restart at {a.get('lr2')} to step {p1_end}; {p1_end * tok_per_step / 1e6:.2f} M tokens; "
+        f"loss **{p1[-1][1]:.3f}** at step {p1[-1][0]}." if p1 else "",
+    ]
+    if a.get("phase2_to") and log["step"] > p1_end:
+        lines.append(f"- Phase 2 (steps {p1_end}-{log['step']}, `work/data2.npy`, the phase-2 task mix + {100 * a.get('prose_frac2', 0):.0f}% prose, "
+                     f"continued from the phase-1 checkpoint with the same tokenizer): lr {a.get('lr3')} ({a.get('warmup3')} warm-up steps) "
+                     f"cosine to {a['min_lr']}; {(log['step'] - p1_end) * tok_per_step / 1e6:.2f} M tokens; "
+                     f"loss **{hist[-1][1]:.3f}** at step {hist[-1][0]}.")
+    lines += [
+        f"- Total: {log['step']} steps; tokens seen: **{log['tokens_seen'] / 1e6:.2f} M**; parameters: {cfg['playground']['parameters']:,}.",
         f"- Final training loss (smoothed, all tokens, nats/token): **{hist[-1][1]:.3f}** (step {hist[-1][0]}).",
         f"- Training time: {log['train_seconds'] / 60:.0f} min of step time on 2 shared CPU cores (torch 1.13, OpenBLAS, 2 threads).",
-    ])
+    ]
+    return "\n".join(l for l in lines if l)
 
 
 def table(results):
@@ -135,7 +154,7 @@ def table(results):
         cell.setdefault((r["task"], r["style"]), []).append(r["ok"])
     lines = ["| task | zero-shot | few-shot | instruction | items |", "|---|---|---|---|---|"]
     for t in tasks.TASKS:
-        row = [t + (" (held out of zero-shot)" if t in tasks.HELD_OUT_OF_ZERO_SHOT else "")]
+        row = [t + (" (few-shot only in training)" if t in tasks.HELD_OUT_OF_ZERO_SHOT else "")]
         for st in tasks.STYLES:
             v = cell[(t, st)]
             row.append(f"{100 * sum(v) / len(v):.0f}%")
@@ -167,13 +186,15 @@ def main():
     json.dump(report, open(os.path.join(model, "eval.json"), "w"), indent=1)
 
     held = tasks.HELD_OUT_OF_ZERO_SHOT
-    trained = [t for t in tasks.TASKS]
+    trained = tasks.TRAINED_TASKS
     instr = sum(acc[f"{t}/instruction"] for t in trained) / len(trained)
     gaps = ", ".join(f"{t} {100 * (acc[f'{t}/few-shot'] - acc[f'{t}/zero-shot']):+.0f}" for t in held)
     tps = b.get("decode_tokens_per_s") if isinstance(b, dict) else None
     parts = [md, "",
-             f"Instruction style, mean over tasks: **{100 * instr:.0f}%**. Few-shot minus zero-shot on the tasks held out "
-             f"of zero-shot (points): {gaps}.",
+             f"Instruction style, mean over the trained tasks ({', '.join(trained)}): **{100 * instr:.0f}%** "
+             f"(lowest: {min(trained, key=lambda t: acc[t + '/instruction'])} {100 * min(acc[t + '/instruction'] for t in trained):.0f}%). "
+             f"Few-shot minus zero-shot on the tasks seen in training only as few-shot prompts (points): {gaps}. "
+             f"(Their instruction column is for comparison only: they were never trained as instructions.)",
              f"Greedy continuation of {len(CONTINUATIONS)} English sentence starts (30 new tokens): "
              f"**{100 * cont['real_word_share']:.0f}%** of the generated words are dictionary words (`/usr/share/dict/words`).",
              f"Decode speed (`gptplayground bench`, CPU): **{tps:.0f} tokens/s**." if tps else f"bench: {b}"]

@@ -126,12 +126,56 @@ INSTRUCTIONS = {
     "sort": ["Sort these numbers from smallest to largest: {x}", "Put the numbers in ascending order: {x}", "Sort: {x}"],
     "past": ["Give the past tense of the verb {x}.", "Write the past tense of {x}.", "Change {x} to the past tense."],
 }
-TASKS = list(QUESTIONS)
-HELD_OUT_OF_ZERO_SHOT = ["uppercase", "sort", "past"]
+# Phase 1 (steps 0-1300) trained these eight tasks; uppercase, sort and past were held out of zero-shot only.
+PHASE1_TASKS = ["antonym", "plural", "category", "addition", "sentiment", "uppercase", "sort", "past"]
+PHASE1_HELD_OUT_OF_ZERO_SHOT = ["uppercase", "sort", "past"]
+
+# Phase 2 (continued training, new mix): tasks a 1M-parameter model can learn with this tokenizer. Addition
+# (0..20) and uppercase (spelling BPE tokens letter by letter) are dropped. reverse, next and first are new
+# and appear in training ONLY as few-shot prompts (never a zero-shot question, never an instruction), so the
+# model can do them only by inferring the task from the examples.
+QUESTIONS.update({
+    "reverse": ["Reverse these numbers: {x}", "Write these numbers in reverse order: {x}", "Reverse the list: {x}"],
+    "next": ["What number comes after {x}?", "Which number follows {x}?", "What is the next number after {x}?"],
+    "first": ["What is the first word in: {x}", "Which word comes first in: {x}", "Give the first word of: {x}"],
+})
+INSTRUCTIONS.update({
+    "reverse": ["Reverse the order of these numbers: {x}", "Write the list backwards: {x}", "Reverse: {x}"],
+    "next": ["Give the number that comes after {x}.", "Write the next number after {x}.", "Count one up from {x}."],
+    "first": ["Give the first word of this list: {x}", "Which word is first? {x}", "First word: {x}"],
+})
+TASKS = ["antonym", "plural", "category", "sentiment", "sort", "past", "reverse", "next", "first"]
+HELD_OUT_OF_ZERO_SHOT = ["reverse", "next", "first"]      # phase 2: seen in training only as few-shot prompts
+TRAINED_TASKS = [t for t in TASKS if t not in HELD_OUT_OF_ZERO_SHOT]
+# Phase-2 mix: task weights (weak lexical tasks oversampled) and style weights for the trained tasks.
+PHASE2_TASK_WEIGHTS = {"antonym": 1.0, "plural": 2.2, "category": 2.2, "sentiment": 0.4, "sort": 0.5, "past": 0.7,
+                       "reverse": 1.2, "next": 0.8, "first": 0.8}
+PHASE2_STYLE_WEIGHTS = {"zero-shot": 0.3, "few-shot": 0.2, "instruction": 0.5}
 STYLES = ["zero-shot", "few-shot", "instruction"]
 # Lexical tasks: the answer is a fact from a table, so eval items are table entries seen in training, asked in
 # prompts (few-shot demonstrations, combinations) never seen in training. Generative tasks hold out whole items.
-ITEM_HELD_OUT = {"addition", "sentiment", "sort"}
+ITEM_HELD_OUT = {"addition", "sentiment", "sort", "reverse", "first"}
+
+
+def _reverse_items(rng):
+    items = set()
+    while len(items) < 3000:
+        xs = rng.sample(range(10), rng.randint(3, 5))
+        items.add((" ".join(map(str, xs)), " ".join(map(str, reversed(xs)))))
+    items = sorted(items)
+    rng.shuffle(items)
+    return items
+
+
+def _first_items(rng):
+    nouns = sorted(set(NOUNS))
+    items = set()
+    while len(items) < 3000:
+        xs = rng.sample(nouns, 3)
+        items.add((" ".join(xs), xs[0]))
+    items = sorted(items)
+    rng.shuffle(items)
+    return items
 
 
 def task_items(seed=1234):
@@ -147,6 +191,12 @@ def task_items(seed=1234):
         items = make(rng)
         ev = items[:50]
         out[task] = (items[50:], ev)
+    # Phase-2 tasks: drawn after the phase-1 ones, so the phase-1 items (and data) are unchanged.
+    nxt = [(str(n), str(n + 1)) for n in range(0, 40)]
+    out["next"] = (nxt, rng.sample(nxt, 30))
+    for task, make in (("reverse", _reverse_items), ("first", _first_items)):
+        items = make(rng)
+        out[task] = (items[50:], items[:50])
     return out
 
 
@@ -187,6 +237,21 @@ def sample_doc(rng, items, task, style):
     return p + c
 
 
+def task_doc_phase1(rng, items):
+    task = rng.choice(PHASE1_TASKS)
+    styles = STYLES if task not in PHASE1_HELD_OUT_OF_ZERO_SHOT else ["few-shot", "instruction"]
+    return sample_doc(rng, items, task, rng.choice(styles))
+
+
+def task_doc_phase2(rng, items):
+    task = rng.choices(TASKS, weights=[PHASE2_TASK_WEIGHTS[t] for t in TASKS])[0]
+    if task in HELD_OUT_OF_ZERO_SHOT:
+        style = "few-shot"
+    else:
+        style = rng.choices(STYLES, weights=[PHASE2_STYLE_WEIGHTS[s] for s in STYLES])[0]
+    return sample_doc(rng, items, task, style)
+
+
 def eval_prompts(items, seed=99, k=4):
     """Held-out eval prompts: list of dicts(task, style, prompt, answer). Few-shot demos come from the train items."""
     rng = random.Random(seed)
@@ -203,5 +268,5 @@ def eval_prompts(items, seed=99, k=4):
                         if d[0] != x and d not in demos:
                             demos.append(d)
                 p, _ = render(task, style, x, y, rng, demos=demos, template=0)
-                out.append({"task": task, "style": style, "prompt": p, "answer": y})
+                out.append({"task": task, "style": style, "prompt": p, "answer": y, "input": x, "demos": demos})
     return out

@@ -78,9 +78,7 @@ def prose_docs():
 
 
 def task_doc(rng, items):
-    task = rng.choice(tasks.TASKS)
-    styles = tasks.STYLES if task not in tasks.HELD_OUT_OF_ZERO_SHOT else ["few-shot", "instruction"]
-    return tasks.sample_doc(rng, items, task, rng.choice(styles))
+    return tasks.task_doc_phase1(rng, items)
 
 
 def build_data(args):
@@ -97,7 +95,7 @@ def build_data(args):
             for w in bpe.pretokenize(part):
                 counts[w] = counts.get(w, 0) + 1
     # Make sure every table word (and its capitalized/spaced forms) is in the BPE corpus with some weight.
-    for task in tasks.TASKS:
+    for task in tasks.PHASE1_TASKS:
         for x, y in items[task][0] + items[task][1]:
             for w in bpe.pretokenize(f" {x} {y}"):
                 counts[w] = counts.get(w, 0) + 5
@@ -134,6 +132,37 @@ def build_data(args):
     data = np.array(rows, dtype=np.int16 if len(tok.vocab) < 32768 else np.int32)
     np.save(os.path.join(args.work, "data.npy"), data)
     log(f"data: {data.shape[0]} rows x {data.shape[1]} tokens = {data.size / 1e6:.1f} M tokens; prose docs used {pi}")
+
+
+def build_data2(args):
+    """Phase-2 rows (work/data2.npy): the phase-2 task mix (tasks.task_doc_phase2) + prose, with the phase-1
+    tokenizer (work/tokenizer.json, never retrained: the embeddings depend on it)."""
+    rng = random.Random(args.seed + 2)
+    items = tasks.task_items(args.seed)
+    tok = bpe.load(os.path.join(args.work, "tokenizer.json"))
+    prose = prose_docs()
+    rng.shuffle(prose)
+    eot = tok.specials[EOT]
+    T = args.ctx + 1
+    prose_ids = [tok.encode(d) for d in prose]
+    rows, pi = [], 0
+    for r in range(args.rows2):
+        row = [eot]
+        while len(row) < T:
+            if rng.random() < args.prose_frac2:
+                ids = prose_ids[pi % len(prose_ids)]
+                pi += 1
+                if len(ids) > args.ctx:
+                    s = rng.randrange(0, len(ids) - args.ctx // 2)
+                    ids = ids[s:s + args.ctx // 2]
+            else:
+                ids = tok.encode(tasks.task_doc_phase2(rng, items))
+            row.extend(ids)
+            row.append(eot)
+        rows.append(row[:T])
+    data = np.array(rows, dtype=np.int16 if len(tok.vocab) < 32768 else np.int32)
+    np.save(os.path.join(args.work, "data2.npy"), data)
+    log(f"data2: {data.shape[0]} rows x {data.shape[1]} tokens = {data.size / 1e6:.1f} M tokens; prose docs used {pi}")
 
 
 # ---------------------------------------------------------------- model
@@ -230,6 +259,15 @@ class OnnxDecoder(nn.Module):
 # ---------------------------------------------------------------- train
 
 def lr_at(step, args):
+    if args.phase2_to and step >= max(args.steps, args.extend_to or 0):
+        # Phase 2 (new data mix): a third cosine cycle up to --phase2-to.
+        start = max(args.steps, args.extend_to or 0)
+        n = max(1, args.phase2_to - start)
+        k = step - start
+        if k < args.warmup3:
+            return args.lr3 * (k + 1) / args.warmup3
+        p = min(1.0, (k - args.warmup3) / max(1, n - args.warmup3))
+        return args.min_lr + 0.5 * (args.lr3 - args.min_lr) * (1 + math.cos(math.pi * p))
     if args.extend_to and step >= args.steps:
         # Second cosine cycle (warm restart) from --steps to --extend-to.
         n = max(1, args.extend_to - args.steps)
@@ -248,8 +286,18 @@ def make_model(args, vocab):
     return GPT(vocab, args.ctx, args.n_layer, args.n_head, args.n_embd)
 
 
-def train(args):
-    data = torch.from_numpy(np.load(os.path.join(args.work, "data.npy")).astype(np.int64))
+def final_ckpt(args):
+    """The checkpoint export/reference use: --ckpt, else phase 2's when phase 2 is on, else phase 1's."""
+    if args.ckpt:
+        return args.ckpt
+    if args.phase2_to:
+        return os.path.join(args.work, "ckpt2.pt")
+    return os.path.join(args.work, "ckpt.pt")
+
+
+def train(args, phase=1):
+    data_file = "data.npy" if phase == 1 else "data2.npy"
+    data = torch.from_numpy(np.load(os.path.join(args.work, data_file)).astype(np.int64))
     vocab = len(json.load(open(os.path.join(args.work, "tokenizer.json")))["model"]["vocab"])
     torch.manual_seed(args.seed)
     model = make_model(args, vocab)
@@ -258,14 +306,15 @@ def train(args):
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.95))
-    ckpt_path = os.path.join(args.work, "ckpt.pt")
+    ckpt_path = os.path.join(args.work, "ckpt.pt" if phase == 1 else "ckpt2.pt")
     step, seen, hist, wall = 0, 0, [], 0.0
-    if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path)
+    init = ckpt_path if os.path.exists(ckpt_path) else (os.path.join(args.work, "ckpt.pt") if phase == 2 else None)
+    if init and os.path.exists(init):
+        ck = torch.load(init)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         step, seen, hist, wall = ck["step"], ck["seen"], ck["hist"], ck.get("wall", 0.0)
-        log(f"resumed at step {step}")
+        log(f"resumed at step {step} from {init}")
     log(f"model: {n_params / 1e6:.2f} M parameters; data {data.shape}; steps {args.steps} (then to {args.extend_to}) x batch {args.batch}")
     gen = torch.Generator().manual_seed(args.seed)
     # Per-step batch indices are a pure function of (seed, step), so a resumed run sees the same batches.
@@ -273,7 +322,7 @@ def train(args):
     t_last = t0
     ema = None
     model.train()
-    total = max(args.steps, args.extend_to or 0)
+    total = max(args.steps, args.extend_to or 0) if phase == 1 else args.phase2_to
     last = min(total, args.stop_at) if args.stop_at else total
     while step < last:
         if args.stop_file and os.path.exists(args.stop_file):
@@ -299,7 +348,7 @@ def train(args):
             wall += now - t_last
             t_last = now
             hist.append((step, round(ema, 4)))
-            log(f"step {step}/{args.steps} loss {ema:.3f} lr {lr_at(step, args):.2e} seen {seen / 1e6:.2f}M tok "
+            log(f"step {step}/{total} loss {ema:.3f} lr {lr_at(step, args):.2e} seen {seen / 1e6:.2f}M tok "
                 f"{seen / max(wall, 1e-9):.0f} tok/s avg")
         if step % args.ckpt_every == 0 or step == last:
             torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "seen": seen,
@@ -318,7 +367,7 @@ def export(args):
     vocab = len(tokj["model"]["vocab"])
     ids = {t["content"]: t["id"] for t in tokj["added_tokens"]}
     model = make_model(args, vocab)
-    ck = torch.load(os.path.join(args.work, "ckpt.pt"))
+    ck = torch.load(final_ckpt(args))
     model.load_state_dict(ck["model"])
     model.eval()
     out = args.out
@@ -390,7 +439,7 @@ def reference_greedy(args, prompt, n):
     tok = bpe.load(tokj)
     vocab = len(tok.vocab)
     model = make_model(args, vocab)
-    model.load_state_dict(torch.load(os.path.join(args.work, "ckpt.pt"))["model"])
+    model.load_state_dict(torch.load(final_ckpt(args))["model"])
     model.eval()
     ids = [tok.specials[EOT]] + tok.encode(prompt)
     out = []
@@ -427,6 +476,13 @@ def main():
                     help="after --steps, a second cosine cycle (peak --lr2, --warmup2 steps of warm-up) up to this step")
     ap.add_argument("--lr2", type=float, default=1e-3)
     ap.add_argument("--warmup2", type=int, default=20)
+    ap.add_argument("--phase2-to", type=int, default=2300,
+                    help="phase 2: continue from the phase-1 checkpoint on the phase-2 mix (work/data2.npy) up to this step (0: off)")
+    ap.add_argument("--lr3", type=float, default=1e-3)
+    ap.add_argument("--warmup3", type=int, default=20)
+    ap.add_argument("--rows2", type=int, default=16000)
+    ap.add_argument("--prose-frac2", type=float, default=0.28)
+    ap.add_argument("--ckpt", default=None, help="checkpoint to export (default: work/ckpt2.pt with phase 2, else work/ckpt.pt)")
     ap.add_argument("--stop-at", type=int, default=None,
                     help="end training at this step (the learning-rate schedule still runs over --steps)")
     ap.add_argument("--stop-file", default=None, help="stop training early (and keep the checkpoint) when this file exists")
@@ -443,7 +499,14 @@ def main():
     if args.stage in ("all", "data") and not os.path.exists(os.path.join(args.work, "data.npy")):
         build_data(args)
     if args.stage in ("all", "train"):
-        train(args)
+        phase1_end = max(args.steps, args.extend_to or 0)
+        if not (args.stop_at and args.stop_at <= phase1_end and os.path.exists(os.path.join(args.work, "ckpt2.pt"))):
+            train(args, phase=1)
+        if args.phase2_to and not (args.stop_file and os.path.exists(args.stop_file)) and \
+                (not args.stop_at or args.stop_at > phase1_end):
+            if not os.path.exists(os.path.join(args.work, "data2.npy")):
+                build_data2(args)
+            train(args, phase=2)
     if args.stage in ("all", "export"):
         export(args)
 
