@@ -21,7 +21,11 @@ public sealed class TopPProcessor(double p) : ILogitsProcessor
         var probs = ScoreMath.Softmax(scores);
         double total = probs.Sum();
         var negated = new double[scores.Length];                   // ascending -score = most probable first; -inf stays out
-        for (int i = 0; i < scores.Length; i++) negated[i] = float.IsFinite(scores[i]) ? -(double)scores[i] : double.NaN;
+        // Tokens below (1 - p) / (2 * vocab) hold less than half the dropped mass together, so the walk below always
+        // stops before reaching them: leave them out of the sort (on a peaked distribution that is nearly all of them).
+        double negligible = (1 - P) / (2.0 * scores.Length);
+        for (int i = 0; i < scores.Length; i++)
+            negated[i] = float.IsFinite(scores[i]) && probs[i] >= negligible ? -(double)scores[i] : double.NaN;
         var keep = new bool[scores.Length];
         double before = 0;                                         // probability of the tokens ranked above
         foreach (int id in ScoreMath.Ascending(negated))
