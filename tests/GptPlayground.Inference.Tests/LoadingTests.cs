@@ -105,9 +105,8 @@ public class LoadingTests
     }
 
     [Fact]
-    public void Cuda_requested_without_the_plugin_fails_with_what_to_do()
+    public void Cuda_requested_where_its_provider_cannot_load_fails_with_what_to_do()
     {
-        Environment.SetEnvironmentVariable(SessionFactory.CudaLibraryVariable, "/nonexistent/libonnxruntime_providers_cuda.so");
         var e = Assert.Throws<ModelException>(() => LanguageModel.Load(TestModels.Folder("optimum-fp32"), ExecutionProvider.Cuda));
         Assert.Contains("provider cuda is not usable", e.Message);
         Assert.Contains("--provider cpu", e.Message);
@@ -116,12 +115,20 @@ public class LoadingTests
     [Fact]
     public void Auto_falls_back_to_cpu_and_says_why()
     {
-        Environment.SetEnvironmentVariable(SessionFactory.CudaLibraryVariable, "/nonexistent/libonnxruntime_providers_cuda.so");
         using var model = LanguageModel.Load(TestModels.Folder("optimum-fp32"), ExecutionProvider.Auto);
 
         Assert.Equal(ExecutionProvider.Cpu, model.Provider.Provider);
         Assert.StartsWith("auto: ", model.Provider.Reason);
         Assert.Contains("using CPU", model.Provider.Reason);
+    }
+
+    [Fact]
+    public void Test_builds_leave_the_284_mb_cuda_provider_out_and_auto_says_so()
+    {
+        Assert.Null(SessionFactory.FindCudaProvider());   // Directory.Build.targets keeps it in the app's output only
+        using var model = LanguageModel.Load(TestModels.Folder("optimum-fp32"), ExecutionProvider.Auto);
+
+        Assert.Contains("CUDA provider (libonnxruntime_providers_cuda.so) is not in this build's output", model.Provider.Reason);
     }
 
     [Theory]

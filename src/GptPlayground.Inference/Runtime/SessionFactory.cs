@@ -1,46 +1,51 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 
 namespace GptPlayground.Inference.Runtime;
 
 /// <summary>
-/// Creates ONNX Runtime sessions on the requested execution provider. CUDA comes from the plugin
-/// library <c>libonnxruntime_providers_cuda.so</c> (npm <c>com.github.asus4.onnxruntime.linux-x64-gpu</c>),
-/// registered once per process through the plugin-EP API (<c>RegisterExecutionProviderLibrary</c>,
-/// <c>GetEpDevices</c>, <c>SessionOptions.AppendExecutionProvider</c>): the base libonnxruntime.so is a CPU build.
+/// Creates ONNX Runtime sessions on the requested execution provider. ONNX Runtime comes from the NuGet package
+/// <c>Microsoft.ML.OnnxRuntime.Gpu</c>: one native library with the CPU provider built in, and the CUDA provider
+/// (<c>libonnxruntime_providers_cuda.so</c>, CUDA 13 + cuDNN 9) beside it, appended through the standard
+/// <see cref="SessionOptions.AppendExecutionProvider_CUDA(int)"/>.
 /// </summary>
 public static class SessionFactory
 {
-    /// <summary>Environment variable naming the CUDA provider library explicitly.</summary>
-    public const string CudaLibraryVariable = "GPTPLAYGROUND_CUDA_PROVIDER";
-    const string CudaLibraryFile = "libonnxruntime_providers_cuda.so";
-    static readonly object Gate = new();
-    static IReadOnlyList<OrtEpDevice>? cudaDevices;
-    static string? cudaError;
+    /// <summary>File name of the CUDA provider library that ONNX Runtime loads from beside its own library.</summary>
+    public const string CudaProviderFile = "libonnxruntime_providers_cuda.so";
+    /// <summary>Environment variable selecting the CUDA device ordinal (default 0).</summary>
+    public const string CudaDeviceVariable = "GPTPLAYGROUND_CUDA_DEVICE";
+    /// <summary>Environment variable: "1" lets ONNX Runtime's idle intra-op threads spin (default: they sleep).</summary>
+    public const string SpinVariable = "GPTPLAYGROUND_ORT_SPIN";
+    static readonly object EnvGate = new();
+    static bool envReady;
 
     /// <summary>
     /// Creates a session for <paramref name="onnxFile"/> on <paramref name="requested"/>.
     /// Auto tries CUDA and falls back to CPU, saying why in <see cref="ProviderChoice.Reason"/>.
+    /// Returns where the KV cache should live between steps: the device's memory on CUDA, host memory on CPU.
     /// </summary>
     /// <exception cref="ModelException">The model cannot be loaded, or CUDA was requested explicitly and is not usable.</exception>
     public static (InferenceSession Session, ProviderChoice Choice, OrtMemoryInfo CacheMemory) Create(string onnxFile, ExecutionProvider requested, string where)
     {
+        EnsureEnvironment();
         if (requested == ExecutionProvider.Cpu)
             return (CreateCpu(onnxFile, where), new ProviderChoice(ExecutionProvider.Cpu, "cpu: requested"), OrtMemoryInfo.DefaultInstance);
 
-        var devices = CudaDevices(out var why);
-        if (devices is not null)
+        int device = CudaDevice();
+        string why;
+        using (var options = NewOptions())
         {
             try
             {
-                using var options = NewOptions();
-                options.AppendExecutionProvider(OrtEnv.Instance(), devices, null);
+                options.AppendExecutionProvider_CUDA(device);
                 var session = new InferenceSession(onnxFile, options);
-                var memory = devices[0].GetMemoryInfo(OrtDeviceMemoryType.DEFAULT);
-                return (session, new ProviderChoice(ExecutionProvider.Cuda, $"{Label(requested)}: CUDA device {devices[0].HardwareDevice.VendorId:x4}:{devices[0].HardwareDevice.DeviceId:x4}"), memory);
+                var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, device, OrtMemType.Default);
+                return (session, new ProviderChoice(ExecutionProvider.Cuda, $"{Label(requested)}: CUDA device {device}"), memory);
             }
             catch (OnnxRuntimeException e)
             {
-                why = $"a CUDA session could not be created: {FirstLine(e.Message)}";
+                why = DiagnoseCuda() ?? $"a CUDA session could not be created: {FirstLine(e.Message)}";
             }
         }
         if (requested == ExecutionProvider.Cuda)
@@ -49,8 +54,10 @@ public static class SessionFactory
     }
 
     /// <summary>Creates a CPU session.</summary>
+    /// <exception cref="ModelException">ONNX Runtime cannot load the file; the message names it and ONNX Runtime's reason.</exception>
     public static InferenceSession CreateCpu(string onnxFile, string where)
     {
+        EnsureEnvironment();
         using var options = NewOptions();
         try
         {
@@ -62,60 +69,90 @@ public static class SessionFactory
         }
     }
 
-    static SessionOptions NewOptions() => new()
+    /// <summary>The ONNX Runtime version in use, e.g. "1.31.0".</summary>
+    public static string RuntimeVersion
     {
-        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-    };
+        get { EnsureEnvironment(); return OrtEnv.Instance().GetVersionString(); }
+    }
 
-    /// <summary>The CUDA EP devices, registering the plugin on first use; null with a reason when unavailable.</summary>
-    static IReadOnlyList<OrtEpDevice>? CudaDevices(out string why)
+    /// <summary>
+    /// Where ONNX Runtime would load the CUDA provider from (beside its own native library), or null when the
+    /// app's output has none (test projects leave it out: see Directory.Build.targets).
+    /// </summary>
+    public static string? FindCudaProvider()
     {
-        lock (Gate)
+        var rid = RuntimeInformation.RuntimeIdentifier.StartsWith("linux-arm64", StringComparison.Ordinal) ? "linux-arm64" : "linux-x64";
+        foreach (var candidate in new[]
+                 {
+                     Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native", CudaProviderFile),
+                     Path.Combine(AppContext.BaseDirectory, CudaProviderFile),   // a RID-specific publish puts natives flat
+                 })
+            if (File.Exists(candidate)) return candidate;
+        return null;
+    }
+
+    /// <summary>
+    /// ONNX Runtime only says "Failed to load shared library" when the CUDA provider cannot load; the loader's
+    /// own message names the missing CUDA library, so ask the loader. Called only after ONNX Runtime failed.
+    /// </summary>
+    static string? DiagnoseCuda()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        var provider = FindCudaProvider();
+        if (provider is null)
+            return $"the CUDA provider ({CudaProviderFile}) is not in this build's output";
+        try
         {
-            if (cudaDevices is null && cudaError is null)
-            {
-                var library = FindCudaLibrary();
-                if (library is null)
-                    cudaError = $"the CUDA provider plugin ({CudaLibraryFile}) is not installed (see README: Enabling CUDA)";
-                else
-                {
-                    try
-                    {
-                        var env = OrtEnv.Instance();
-                        env.RegisterExecutionProviderLibrary("CUDA", library);
-                        var found = env.GetEpDevices().Where(d => d.EpName.Contains("CUDA", StringComparison.OrdinalIgnoreCase)).ToList();
-                        if (found.Count == 0) cudaError = $"the CUDA plugin loaded from {library} but reports no GPU";
-                        else cudaDevices = found.Take(1).ToList();
-                    }
-                    catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
-                    {
-                        cudaError = $"the CUDA plugin {library} failed to load ({FirstLine(e.Message)}); it needs the CUDA 13 libraries libcudart.so.13, libcublas.so.13, libcublasLt.so.13, libcurand.so.10 and cuDNN 9 on LD_LIBRARY_PATH";
-                    }
-                }
-            }
-            why = cudaError ?? "";
-            return cudaDevices;
+            NativeLibrary.Free(NativeLibrary.Load(provider));
+            return null;   // it loads: the failure is elsewhere (no GPU, driver too old), ONNX Runtime's message says more
+        }
+        catch (DllNotFoundException e)
+        {
+            var missing = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? e.Message;
+            return $"the CUDA provider cannot load ({missing}); it needs CUDA 13 (libcudart.so.13, libcublas.so.13, libcublasLt.so.13, libcurand.so.10) and cuDNN 9 on the library path (README: Running on an NVIDIA GPU)";
         }
     }
 
     /// <summary>
-    /// Looks for the CUDA plugin: <see cref="CudaLibraryVariable"/>, then beside the app's native libraries,
-    /// then the opt-in npm install at <c>src/OnnxRuntime/cuda/node_modules</c> of the checkout the app runs from.
+    /// Creates ONNX Runtime's process-wide environment once, logging only fatal errors: every failure the app
+    /// cares about reaches it as an exception with a message, and a failed CUDA probe must not print a red
+    /// stack-less line on every <c>--provider auto</c>.
     /// </summary>
-    public static string? FindCudaLibrary()
+    static void EnsureEnvironment()
     {
-        var explicitPath = Environment.GetEnvironmentVariable(CudaLibraryVariable);
-        if (!string.IsNullOrWhiteSpace(explicitPath)) return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath) : null;
-        var beside = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", CudaLibraryFile);
-        if (File.Exists(beside)) return beside;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (envReady) return;
+        lock (EnvGate)
         {
-            var package = Path.Combine(dir.FullName, "src", "OnnxRuntime", "cuda", "node_modules", "com.github.asus4.onnxruntime.linux-x64-gpu");
-            if (Directory.Exists(package))
-                return Directory.EnumerateFiles(package, CudaLibraryFile, SearchOption.AllDirectories).FirstOrDefault();
+            if (envReady) return;
+            var options = new EnvironmentCreationOptions { logId = "gptplayground", logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+            try { OrtEnv.CreateInstanceWithOptions(ref options); }
+            catch (OnnxRuntimeException) { /* another component created it first: use that one */ }
+            envReady = true;
         }
-        return null;
+    }
+
+    static int CudaDevice()
+    {
+        var text = Environment.GetEnvironmentVariable(CudaDeviceVariable);
+        if (string.IsNullOrWhiteSpace(text)) return 0;
+        if (!int.TryParse(text, out var device) || device < 0)
+            throw new ModelException($"{CudaDeviceVariable} (={text}) must be a CUDA device ordinal: 0, 1, ...");
+        return device;
+    }
+
+    static SessionOptions NewOptions()
+    {
+        var o = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        // Idle intra-op threads sleep instead of spinning: a shared server runs several generations, the web host and
+        // often a training job on few cores, and spinning threads then steal each other's time (GPT-2-small on 2 busy
+        // cores: 32.8 tokens/s without spinning against 19.6 with it; docs/performance.md). GPTPLAYGROUND_ORT_SPIN=1
+        // brings spinning back for a quiet machine that runs one generation at a time.
+        o.AddSessionConfigEntry("session.intra_op.allow_spinning", Environment.GetEnvironmentVariable(SpinVariable) == "1" ? "1" : "0");
+        return o;
     }
 
     static string Label(ExecutionProvider p) => p.ToString().ToLowerInvariant();

@@ -1,34 +1,22 @@
-using Bunit;
-using Bunit.Rendering;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Serving;
 using GptPlayground.Notebooks;
 using GptPlayground.Web;
-using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Radzen;
 
 namespace GptPlayground.Tests.Web.Components;
 
 /// <summary>
-/// A bunit context for the app's components. bunit 1.9.8's TestContext creates its JS interop, which implements
-/// IJSUnmarshalledRuntime (gone in .NET 10); this one is built on TestContextBase and never creates it (see
-/// ../shared/recipes/BunitNoJsTestContext.cs). JS calls answer default values.
+/// A bunit context for the app's components: bunit's own <see cref="BunitContext"/> with loose JS interop
+/// (JS calls answer default values) and the component library's services, plus <see cref="WithPlayground"/>
+/// for the engine and notebook services.
 /// </summary>
-public sealed class ComponentContext : TestContextBase
+public sealed class ComponentContext : BunitContext
 {
     public ComponentContext()
     {
-        Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        Services.AddSingleton<TestContextBase>(this);
-        Services.AddSingleton<Bunit.Diffing.HtmlComparer>();
-        Services.AddSingleton<BunitHtmlParser>();
-        Services.AddSingleton<IRenderedComponentActivator, RenderedComponentActivator>();
-        Services.AddSingleton<ITestRenderer, RenderModeTolerantRenderer>();
-        Services.AddSingleton<Microsoft.JSInterop.IJSRuntime, NoopJSRuntime>();
-        Services.AddSingleton<NavigationManager, TestNavigationManager>();
+        JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddRadzenComponents();
     }
 
@@ -45,35 +33,4 @@ public sealed class ComponentContext : TestContextBase
         if (promptsDirectory is not null) Services.AddSingleton(new NotebookStorage(promptsDirectory));
         return this;
     }
-
-    public IRenderedComponent<T> Render<T>(Action<ComponentParameterCollectionBuilder<T>>? build = null) where T : IComponent
-    {
-        var ps = new ComponentParameterCollectionBuilder<T>(build ?? (_ => { })).Build();
-        return (IRenderedComponent<T>)Renderer.RenderComponent<T>(ps);
-    }
-}
-
-/// <summary>A navigation manager that records where it was sent and supports navigation locks (bunit 1.9.8's fake does not).</summary>
-public sealed class TestNavigationManager : NavigationManager
-{
-    public TestNavigationManager() => Initialize("http://localhost/", "http://localhost/");
-
-    protected override void NavigateToCore(string uri, NavigationOptions options) => Uri = ToAbsoluteUri(uri).ToString();
-
-    protected override void SetNavigationLockState(bool value) { }
-}
-
-public sealed class NoopJSRuntime : Microsoft.JSInterop.IJSRuntime
-{
-    public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => ValueTask.FromResult(default(TValue)!);
-    public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args) => ValueTask.FromResult(default(TValue)!);
-}
-
-/// <summary>.NET 8+ renderers resolve @rendermode; bunit 1.9.8 predates that, so components are created directly.</summary>
-public sealed class RenderModeTolerantRenderer(IRenderedComponentActivator activator, TestServiceProvider services, ILoggerFactory loggerFactory)
-    : WebTestRenderer(activator, services, loggerFactory)
-{
-    protected override IComponent ResolveComponentForRenderMode(Type componentType, int? parentComponentId,
-        IComponentActivator componentActivator, IComponentRenderMode renderMode)
-        => componentActivator.CreateInstance(componentType);
 }
