@@ -10,7 +10,7 @@ namespace GptPlayground.Tokenizers;
 /// <item>split off added tokens that match the raw text (<c>normalized: false</c>, e.g. "&lt;s&gt;");</item>
 /// <item>normalize each remaining piece, then split off added tokens that match normalized text;</item>
 /// <item>pre-tokenize each piece into words (GPT-2 regex, Metaspace, ...);</item>
-/// <item>BPE-encode each word;</item>
+/// <item>BPE-encode each word (<see cref="BpeModel"/>: Microsoft.ML.Tokenizers' BPE);</item>
 /// <item>prepend BOS when asked to and configured to.</item>
 /// </list>
 /// </summary>
@@ -20,10 +20,10 @@ internal sealed class BpeTokenizer : ITokenizer
     readonly AddedTokenMatcher normalizedAdded;
     readonly Normalizer? normalizer;
     readonly PreTokenizer? preTokenizer;
-    readonly BpeModel model;
+    readonly IBpeModel model;
     readonly TokenTable table;
 
-    public BpeTokenizer(BpeModel model, TokenTable table, IReadOnlyCollection<AddedToken> addedTokens,
+    public BpeTokenizer(IBpeModel model, TokenTable table, IReadOnlyCollection<AddedToken> addedTokens,
         Normalizer? normalizer, PreTokenizer? preTokenizer, SpecialTokenIds special)
     {
         this.model = model;

@@ -19,7 +19,10 @@ public static class TokenizerLoader
     /// <exception cref="TokenizerException">The folder or its tokenizer files are missing, a file is not valid JSON
     /// (the message gives the line and byte), or the tokenizer uses something not supported here (WordPiece or
     /// Unigram models, other pre-tokenizers, normalizers or decoders): the message names the file and the piece.</exception>
-    public static ITokenizer Load(string modelDirectory)
+    public static ITokenizer Load(string modelDirectory) => LoadWith(modelDirectory, modelFactory: null);
+
+    /// <summary><see cref="Load(string)"/> with another BPE model (the tests' reference implementation).</summary>
+    internal static ITokenizer LoadWith(string modelDirectory, Func<TokenizerParts, IBpeModel>? modelFactory)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
         string display = DisplayName(modelDirectory);
@@ -36,7 +39,7 @@ public static class TokenizerLoader
             ? TokenizerJson.Read(tokenizerJson, $"{display}/tokenizer.json")
             : Gpt2Files.Read(vocabJson, mergesTxt, display, configs);
         var (special, namedIds) = configs.Resolve(parts);
-        return parts.Build(special, namedIds);
+        return parts.Build(special, namedIds, modelFactory);
     }
 
     /// <summary>How messages name the folder: its parent and its own name ("models/phi3").</summary>

@@ -37,17 +37,17 @@ internal sealed record TokenizerParts
     /// <summary>Assembles the tokenizer.</summary>
     /// <param name="special">Special ids from the configs.</param>
     /// <param name="namedSpecialIds">Ids of tokens the configs name (bos_token, ...), skipped like added special tokens.</param>
+    /// <param name="modelFactory">Makes the BPE model from the parts (default: <see cref="BpeModel"/> on Microsoft.ML.Tokenizers);
+    /// the tests pass the former hand-written model here to compare the two.</param>
     /// <exception cref="TokenizerException">A merge refers to a token that is not in the vocabulary.</exception>
-    public ITokenizer Build(SpecialTokenIds special, IEnumerable<int> namedSpecialIds)
+    public ITokenizer Build(SpecialTokenIds special, IEnumerable<int> namedSpecialIds, Func<TokenizerParts, IBpeModel>? modelFactory = null)
     {
-        var merges = new MergeTable(Merges.Count);
         for (int rank = 0; rank < Merges.Count; rank++)
         {
             var (left, right) = Merges[rank];
-            if (!Vocab.TryGetValue(left, out int l) || !Vocab.TryGetValue(right, out int r) || !Vocab.TryGetValue(left + right, out int m))
+            if (!Vocab.ContainsKey(left) || !Vocab.ContainsKey(right) || !Vocab.ContainsKey(left + right))
                 throw new TokenizerException(
                     $"{Source}: merge {rank + 1} \"{left} {right}\" uses or makes a token that is not in the vocabulary");
-            merges.TryAdd(l, r, rank, m);
         }
 
         var texts = new string?[VocabSize];
@@ -58,7 +58,7 @@ internal sealed record TokenizerParts
         }
         foreach (var added in AddedTokens) texts[added.Id] = added.Content;
 
-        var model = new BpeModel(Vocab, merges, Options);
+        var model = modelFactory?.Invoke(this) ?? new BpeModel(Vocab, Merges, Options);
         var table = new TokenTable(texts, AddedTokens, namedSpecialIds, Decoder);
         return new BpeTokenizer(model, table, AddedTokens, Normalizer, PreTokenizer, special);
     }

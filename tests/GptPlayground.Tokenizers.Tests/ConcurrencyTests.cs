@@ -1,6 +1,8 @@
+using GptPlayground.Tokenizers.Tests.Reference;
+
 namespace GptPlayground.Tokenizers.Tests;
 
-/// <summary>One tokenizer shared by concurrent requests, and the bounded word cache behind it.</summary>
+/// <summary>One tokenizer shared by concurrent requests, and the bounded word cache of the reference (former) model.</summary>
 public class ConcurrencyTests
 {
     [Fact]

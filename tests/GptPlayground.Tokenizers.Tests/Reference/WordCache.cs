@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace GptPlayground.Tokenizers;
+namespace GptPlayground.Tokenizers.Tests.Reference;
 
 /// <summary>
 /// Thread-safe, bounded cache of pre-token → token ids. Natural text repeats a few thousand words, so most

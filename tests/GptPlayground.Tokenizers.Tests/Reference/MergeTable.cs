@@ -1,4 +1,4 @@
-namespace GptPlayground.Tokenizers;
+namespace GptPlayground.Tokenizers.Tests.Reference;
 
 /// <summary>
 /// BPE merge rules by token-id pair: (left, right) → (rank, merged id). A lower rank merges first;
