@@ -73,6 +73,38 @@ public sealed class SynthGptFilesTests : IDisposable
     }
 
     [Fact]
+    public void Genai_config_describes_the_graph_for_onnx_runtime_genai()
+    {
+        var options = Variants.Tiny with { KvHeads = 2, GenAiConfig = true };
+        var result = SynthGpt.Write(options, _dir.Path);
+
+        var path = Path.Combine(_dir.Path, SynthGpt.GenAiConfigFileName);
+        Assert.Contains(path, result.Files);
+        var model = JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("model");
+        var decoder = model.GetProperty("decoder");
+        Assert.Equal("llama", model.GetProperty("type").GetString());
+        Assert.Equal(299, model.GetProperty("eos_token_id").GetInt32());
+        Assert.Equal(300, model.GetProperty("vocab_size").GetInt32());
+        Assert.Equal(64, model.GetProperty("context_length").GetInt32());
+        Assert.Equal("model.onnx", decoder.GetProperty("filename").GetString());
+        foreach (var (name, value) in new[] { ("head_size", 8), ("hidden_size", 32), ("num_attention_heads", 4), ("num_key_value_heads", 2), ("num_hidden_layers", 2) })
+            Assert.Equal(value, decoder.GetProperty(name).GetInt32());
+        Assert.Equal("past_key_values.%d.key", decoder.GetProperty("inputs").GetProperty("past_key_names").GetString());
+        Assert.Equal("position_ids", decoder.GetProperty("inputs").GetProperty("position_ids").GetString());
+        Assert.Equal("present.%d.value", decoder.GetProperty("outputs").GetProperty("present_value_names").GetString());
+    }
+
+    [Fact]
+    public void Without_the_option_no_genai_config_is_left_behind()
+    {
+        SynthGpt.Write(Variants.Tiny with { GenAiConfig = true }, _dir.Path);
+
+        SynthGpt.Write(Variants.Tiny, _dir.Path);
+
+        Assert.False(File.Exists(Path.Combine(_dir.Path, SynthGpt.GenAiConfigFileName)));
+    }
+
+    [Fact]
     public void Tokenizer_json_is_byte_level_bpe_with_endoftext_last()
     {
         var result = SynthGpt.Write(Variants.Tiny, _dir.Path);   // vocab 300: 256 bytes, 43 merges, <|endoftext|>

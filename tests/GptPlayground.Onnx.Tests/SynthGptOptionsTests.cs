@@ -15,6 +15,7 @@ public sealed class SynthGptOptionsTests
         { new() { Vocab = 1 }, "Vocab", "Vocab (=1) must be >= 2" },
         { new() { Context = 0 }, "Context", "Context (=0) must be >= 1" },
         { new() { Layout = (SynthLayout)7 }, "Layout", "Layout (=7) is not a SynthLayout value" },
+        { new() { GenAiConfig = true, Layout = SynthLayout.LegacyStacked }, "GenAiConfig", "GenAiConfig (=true) needs Layout Optimum (is LegacyStacked)" },
         { new() { Layers = 48, Hidden = 2048, Heads = 16, Vocab = 50257, ExternalData = false }, "ExternalData", "ExternalData (=false) cannot hold" },
     };
 

@@ -62,9 +62,17 @@ public static class SynthGpt
             File.Delete(tokenizerConfigPath);
         }
 
-        string?[] files = [modelPath, dataPath, configPath, generationPath, tokenizerPath, tokenizerPath is null ? null : tokenizerConfigPath];
+        string genAiPath = Path.Combine(outDir, GenAiConfigFileName);
+        if (options.GenAiConfig) WriteJson(outDir, GenAiConfigFileName, GenAi(options));
+        else File.Delete(genAiPath);   // an earlier run's would describe other weights
+
+        string?[] files = [modelPath, dataPath, configPath, generationPath, tokenizerPath, tokenizerPath is null ? null : tokenizerConfigPath,
+                           options.GenAiConfig ? genAiPath : null];
         return new SynthGptResult(outDir, modelPath, dataPath, configPath, tokenizerPath, options.ParameterCount, files.OfType<string>().ToList());
     }
+
+    /// <summary>ONNX Runtime GenAI's model description, written when <see cref="SynthGptOptions.GenAiConfig"/> is set.</summary>
+    public const string GenAiConfigFileName = "genai_config.json";
 
     /// <summary>The id of &lt;|endoftext|&gt; (bos = eos): the last id, as in GPT-2 (50256).</summary>
     public static int EndOfTextId(SynthGptOptions options) => options.Vocab - 1;
@@ -105,6 +113,54 @@ public static class SynthGpt
             ["parameter_count"] = o.ParameterCount,
         },
     };
+
+    /// <summary>
+    /// genai_config.json as ONNX Runtime GenAI's model builder writes it for a decoder-only model ("llama" is its
+    /// generic decoder-only type: it feeds input_ids, attention_mask, position_ids when present, and separate KV pairs).
+    /// </summary>
+    private static Dictionary<string, object?> GenAi(SynthGptOptions o) => new()
+    {
+        ["model"] = new Dictionary<string, object?>
+        {
+            ["bos_token_id"] = EndOfTextId(o),
+            ["eos_token_id"] = EndOfTextId(o),
+            ["pad_token_id"] = EndOfTextId(o),
+            ["context_length"] = o.Context,
+            ["vocab_size"] = o.Vocab,
+            ["type"] = "llama",
+            ["decoder"] = new Dictionary<string, object?>
+            {
+                ["filename"] = ModelFileName,
+                ["session_options"] = new Dictionary<string, object?> { ["log_id"] = "onnxruntime-genai", ["provider_options"] = Array.Empty<object>() },
+                ["head_size"] = o.HeadDim,
+                ["hidden_size"] = o.Hidden,
+                ["num_attention_heads"] = o.Heads,
+                ["num_key_value_heads"] = o.EffectiveKvHeads,
+                ["num_hidden_layers"] = o.Layers,
+                ["inputs"] = GenAiInputs(o),
+                ["outputs"] = new Dictionary<string, object?>
+                {
+                    ["logits"] = "logits",
+                    ["present_key_names"] = "present.%d.key",
+                    ["present_value_names"] = "present.%d.value",
+                },
+            },
+        },
+        ["search"] = new Dictionary<string, object?> { ["do_sample"] = false, ["max_length"] = o.Context, ["num_beams"] = 1 },
+    };
+
+    private static Dictionary<string, object?> GenAiInputs(SynthGptOptions o)
+    {
+        var inputs = new Dictionary<string, object?>
+        {
+            ["input_ids"] = "input_ids",
+            ["attention_mask"] = "attention_mask",
+            ["past_key_names"] = "past_key_values.%d.key",
+            ["past_value_names"] = "past_key_values.%d.value",
+        };
+        if (o.PositionIds) inputs["position_ids"] = "position_ids";
+        return inputs;
+    }
 
     private static string WriteJson(string dir, string name, object value)
     {

@@ -91,6 +91,12 @@ public sealed record SynthGptOptions
     /// </summary>
     public bool? ExternalData { get; init; }
 
+    /// <summary>
+    /// Also write <c>genai_config.json</c>, so that ONNX Runtime GenAI can load the folder (the peer that
+    /// <c>bench --compare-genai</c> measures against). Needs the <see cref="SynthLayout.Optimum"/> layout. Default false.
+    /// </summary>
+    public bool GenAiConfig { get; init; }
+
     /// <summary>Weight size above which <see cref="ExternalData"/> = null chooses external data: 100 MiB.</summary>
     public const long AutoExternalBytes = 100L << 20;
 
@@ -157,6 +163,8 @@ public sealed record SynthGptOptions
         Require(Vocab >= 2, nameof(Vocab), $"Vocab (={Vocab}) must be >= 2 (the last id is <|endoftext|>); use >= 257 to get a byte-level tokenizer");
         Require(Context >= 1, nameof(Context), $"Context (={Context}) must be >= 1; GPT-2 has 1024");
         Require(Enum.IsDefined(Layout), nameof(Layout), $"Layout (={(int)Layout}) is not a {nameof(SynthLayout)} value");
+        Require(!GenAiConfig || Layout == SynthLayout.Optimum, nameof(GenAiConfig),
+            $"GenAiConfig (=true) needs Layout Optimum (is {Layout}): ONNX Runtime GenAI reads separate past_key_values.N.key/value inputs without use_cache_branch");
         Require(ExternalData != false || WeightBytes <= OnnxModel.MaxInlineBytes, nameof(ExternalData),
             $"ExternalData (=false) cannot hold {WeightBytes:N0} bytes of weights in model.onnx: protobuf files stop at 2 GiB; set it to true or leave it null");
     }

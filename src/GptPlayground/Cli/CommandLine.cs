@@ -97,9 +97,10 @@ public static class CommandLine
                gptplayground score [--model NAME|PATH] (--text TEXT | --text-file F) [--top-logprobs K]
                                    [--provider P] [--json]
                gptplayground bench [--model NAME|PATH] [--prompt-tokens N] [--new-tokens N] [--runs N] [--batch N]
-                                   [--provider P] [--json]
+                                   [--provider P] [--compare-bare] [--compare-genai] [--json]
                gptplayground synth-model --out DIR --layers N --hidden N --heads N --vocab N
                                          [--kv-heads N] [--context N] [--fp16] [--int32-inputs] [--seed S]
+                                         [--layout optimum|merged|stacked] [--external-data] [--genai-config]
                gptplayground notebook check NOTEBOOK.md
                gptplayground run NOTEBOOK.md [--out FILE] [--json] [--models DIR] [--provider P]
 

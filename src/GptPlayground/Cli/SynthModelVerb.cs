@@ -4,15 +4,16 @@ namespace GptPlayground.Cli;
 
 /// <summary>
 /// <c>synth-model --out DIR --layers N --hidden N --heads N --vocab N [--kv-heads N] [--context N] [--fp16]
-/// [--int32-inputs] [--no-position-ids] [--layout optimum|merged|stacked] [--external-data] [--seed S]</c>:
-/// writes a random-weight GPT-style decoder, so anyone can test speed and layouts at a given size without downloads.
+/// [--int32-inputs] [--no-position-ids] [--layout optimum|merged|stacked] [--external-data] [--seed S] [--genai-config]</c>:
+/// writes a random-weight GPT-style decoder, so anyone can test speed and layouts at a given size without downloads;
+/// <c>--genai-config</c> adds ONNX Runtime GenAI's genai_config.json (for <c>bench --compare-genai</c>).
 /// </summary>
 public static class SynthModelVerb
 {
     public static Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var a = CliArgs.Parse("synth-model", args, ["out", "layers", "hidden", "heads", "vocab", "kv-heads", "context", "seed", "layout"],
-            ["fp16", "int32-inputs", "no-position-ids", "external-data", "force"]);
+            ["fp16", "int32-inputs", "no-position-ids", "external-data", "force", "genai-config"]);
         var outDir = a.Require("out", "DIR");
         var options = new SynthGptOptions
         {
@@ -34,6 +35,7 @@ public static class SynthModelVerb
                 var other => throw new CliException($"--layout (={other}) must be optimum, merged or stacked"),
             },
             Seed = a.GetInt("seed", 1),
+            GenAiConfig = a.Has("genai-config"),
         };
         options.Validate();
         if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any() && !a.Has("force"))

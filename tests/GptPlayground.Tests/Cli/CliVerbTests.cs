@@ -87,6 +87,33 @@ public class CliVerbTests(CliModels models) : IClassFixture<CliModels>
     }
 
     [Fact]
+    public async Task Bench_compare_genai_runs_onnx_runtime_genai_on_the_same_model_and_tokens()
+    {
+        var dir = Directory.CreateTempSubdirectory("gptplayground-genai-").FullName;   // not in the shared models folder: other tests list it
+        var synth = await CliRunner.Run("synth-model", "--out", dir, "--layers", "2", "--hidden", "32", "--heads", "4", "--vocab", "300", "--context", "64", "--genai-config", "--force");
+        Assert.True(synth.ExitCode == 0, synth.Error);
+
+        var r = await CliRunner.Run("bench", "--model", dir, "--prompt-tokens", "8", "--new-tokens", "8", "--runs", "2", "--compare-genai", "--json");
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        var root = JsonDocument.Parse(r.Out).RootElement;
+        Assert.True(root.GetProperty("genai_decode_tokens_per_s").GetDouble() > 0);
+        Assert.True(root.GetProperty("engine_over_genai").GetDouble() > 0);
+        Assert.True(root.GetProperty("genai_same_tokens").GetBoolean());   // greedy on one graph: the same tokens
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Bench_compare_genai_without_genai_config_says_how_to_get_one()
+    {
+        var r = await CliRunner.Run("bench", "--models", models.Directory, "--model", "tiny", "--prompt-tokens", "4", "--new-tokens", "4", "--runs", "1", "--compare-genai");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("has no genai_config.json", r.Error);
+        Assert.Contains("--genai-config", r.Error);
+    }
+
+    [Fact]
     public async Task Synth_model_refuses_a_non_empty_folder()
     {
         var r = await CliRunner.Run("synth-model", "--out", models.Tiny, "--layers", "1", "--hidden", "8", "--heads", "2", "--vocab", "50");
@@ -132,6 +159,7 @@ public class CliVerbTests(CliModels models) : IClassFixture<CliModels>
         { ["generate", "--model", "broken", "--prompt-ids", "1"], "broken: ONNX Runtime cannot load model.onnx" },
         { ["generate", "--model", "tiny", "--prompt-ids", string.Join(",", Enumerable.Repeat(1, 64))], "no room to generate" },
         { ["bench", "--model", "tiny", "--runs", "0"], "--runs (=0) must be between 1 and 1000" },
+        { ["bench", "--model", "tiny", "--batch", "2", "--compare-genai"], "--compare-genai needs --batch 1 (got --batch 2)" },
         { ["synth-model", "--out", "/tmp/x", "--layers", "1", "--hidden", "10", "--heads", "3", "--vocab", "50"], "Heads (=3) must divide Hidden (=10)" },
     };
 
