@@ -270,3 +270,22 @@ def eval_prompts(items, seed=99, k=4):
                 p, _ = render(task, style, x, y, rng, demos=demos, template=0)
                 out.append({"task": task, "style": style, "prompt": p, "answer": y, "input": x, "demos": demos})
     return out
+
+
+# v2 mix (train_v2.py): the phase-2 tasks, with sort and reverse balanced as few-shot prompts. In phase 2 few-shot
+# digit lists were mostly reverse (sort 0.5 x 20% few-shot vs reverse 1.2 x 100%) and the model learned to reverse
+# every few-shot digit list; here sort is few-shot in 60% of its documents, 1.0 x 0.6 = reverse's 0.6 x 1.0.
+V2_TASK_WEIGHTS = {"antonym": 1.0, "plural": 1.6, "category": 1.6, "sentiment": 0.6, "sort": 1.0, "past": 1.0,
+                   "reverse": 0.6, "next": 0.6, "first": 0.6}
+V2_STYLE_WEIGHTS = {"zero-shot": 0.3, "few-shot": 0.25, "instruction": 0.45}
+V2_SORT_STYLE_WEIGHTS = {"zero-shot": 0.2, "few-shot": 0.6, "instruction": 0.2}
+
+
+def task_doc_v2(rng, items):
+    task = rng.choices(TASKS, weights=[V2_TASK_WEIGHTS[t] for t in TASKS])[0]
+    if task in HELD_OUT_OF_ZERO_SHOT:
+        style = "few-shot"
+    else:
+        w = V2_SORT_STYLE_WEIGHTS if task == "sort" else V2_STYLE_WEIGHTS
+        style = rng.choices(STYLES, weights=[w[s] for s in STYLES])[0]
+    return sample_doc(rng, items, task, style)
