@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using Ml = Microsoft.ML.Tokenizers;
 
@@ -42,6 +43,7 @@ internal sealed class BpeModel : IBpeModel
     readonly bool ignoreMerges;
     readonly char? spaceStandIn;             // stands for ' ' inside the library when a merged token holds a space
     readonly HashSet<char>? joinsBeforeMetaspace;   // see Encode
+    readonly WordCache cache = new();         // a word's ids, whichever path made them
 
     /// <param name="vocab">Token → id.</param>
     /// <param name="merges">Merge rules, lowest rank first; every token in them is in <paramref name="vocab"/>.</param>
@@ -109,6 +111,19 @@ internal sealed class BpeModel : IBpeModel
     void EncodeWord(ReadOnlySpan<char> word, List<int> output)
     {
         if (word.IsEmpty) return;
+        if (cache.TryGet(word, out var cached))
+        {
+            output.AddRange(cached);
+            return;
+        }
+        int start = output.Count;
+        EncodeUncached(word, output);
+        if (word.Length <= WordCache.MaxWordLength)
+            cache.Add(word, CollectionsMarshal.AsSpan(output)[start..].ToArray());
+    }
+
+    void EncodeUncached(ReadOnlySpan<char> word, List<int> output)
+    {
         if (ignoreMerges && WholeWordId(word) is int whole)
         {
             output.Add(whole);

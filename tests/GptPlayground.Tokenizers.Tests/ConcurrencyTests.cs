@@ -1,8 +1,6 @@
-using GptPlayground.Tokenizers.Tests.Reference;
-
 namespace GptPlayground.Tokenizers.Tests;
 
-/// <summary>One tokenizer shared by concurrent requests, and the bounded word cache of the reference (former) model.</summary>
+/// <summary>One tokenizer shared by concurrent requests, and the bounded word cache in front of the BPE.</summary>
 public class ConcurrencyTests
 {
     [Fact]

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 
-namespace GptPlayground.Tokenizers.Tests.Reference;
+namespace GptPlayground.Tokenizers;
 
 /// <summary>
 /// Thread-safe, bounded cache of pre-token → token ids. Natural text repeats a few thousand words, so most
-/// pre-tokens skip the merge loop. When it holds <see cref="Capacity"/> entries it is emptied and refills.
+/// pre-tokens skip the merge loop. Microsoft.ML.Tokenizers' BPE has a cache of its own, but it keeps words of at most
+/// 15 characters, locks on every look-up and returns a new list per word: in front of it this one makes encoding
+/// 2-4x faster (src/GptPlayground.Tokenizers/README.md). When it holds <see cref="Capacity"/> entries it is emptied and refills.
 /// Words longer than <see cref="MaxWordLength"/> chars are not cached (Hugging Face tokenizers uses the same bound).
 /// </summary>
 internal sealed class WordCache
