@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 
-// The bench's bare ONNX Runtime loop (in the executable) and the tests reach the session directly.
-[assembly: InternalsVisibleTo("gptplayground")]
+// The tests reach the session directly (the executable uses the public API only).
 [assembly: InternalsVisibleTo("GptPlayground.Inference.Tests")]
 [assembly: InternalsVisibleTo("GptPlayground.Tests")]

@@ -1,3 +1,4 @@
+using GptPlayground.Inference.Decoding;
 using GptPlayground.Inference.Generation;
 
 namespace GptPlayground.Inference.Tests;
@@ -15,11 +16,12 @@ public class BatchTests
         var model = TestModels.Model(variant);
         var shortPrompt = TestModels.RandomIds(3, seed: 10);
         var longPrompt = TestModels.RandomIds(9, seed: 11);
-        var options = new GenerationOptions { MaxNewTokens = 8, StopAtEos = false };
+        var settings = new DecodingSettings { MaxNewTokens = 8 };
+        var options = new GenerationOptions { StopAtEos = false };
 
-        var batch = TextGenerator.Complete(model, [shortPrompt, longPrompt], options);
-        var aloneShort = TextGenerator.Complete(model, [shortPrompt], options);
-        var aloneLong = TextGenerator.Complete(model, [longPrompt], options);
+        var batch = TextGenerator.Complete(model, [shortPrompt, longPrompt], settings, options);
+        var aloneShort = TextGenerator.Complete(model, [shortPrompt], settings, options);
+        var aloneLong = TextGenerator.Complete(model, [longPrompt], settings, options);
 
         Assert.Equal(aloneShort.Sequences[0].Tokens, batch.Sequences[0].Tokens);
         Assert.Equal(aloneLong.Sequences[0].Tokens, batch.Sequences[1].Tokens);
@@ -36,7 +38,7 @@ public class BatchTests
         var model = TestModels.Model("optimum-fp32");
         var a = TestModels.RandomIds(2, seed: 12);
         var b = TestModels.RandomIds(7, seed: 13);
-        using var batch = model.CreateGenerator(2);
+        using var batch = new Generator(model, 2);
 
         batch.AppendTokens([a, b]);
         batch.AppendTokens([[5], [6]]);
@@ -51,9 +53,9 @@ public class BatchTests
         var model = TestModels.Model("optimum-fp32");
         var eos = model.EosTokenIds[0];
         // sequence 0 chooses EOS at once; sequence 1 decodes greedily
-        Func<int, ITokenChooser> choosers = i => i == 0 ? new FixedChooser(eos) : GreedyChooser.Instance;
+        Func<int, ITokenSelector> selectors = i => i == 0 ? new FixedSelector(eos) : GreedySelector.Instance;
 
-        var result = TextGenerator.Complete(model, [[1, 2], [3, 4, 5]], new GenerationOptions { MaxNewTokens = 5 }, choosers);
+        var result = TextGenerator.Complete(model, [[1, 2], [3, 4, 5]], new DecodingSettings { MaxNewTokens = 5 }, new GenerationOptions { SelectorFor = selectors });
 
         Assert.Equal([eos], result.Sequences[0].Tokens);
         Assert.Equal(FinishReason.Eos, result.Sequences[0].Finish);
@@ -64,7 +66,7 @@ public class BatchTests
     public void Later_appends_must_give_every_sequence_the_same_number_of_tokens()
     {
         var model = TestModels.Model("optimum-fp32");
-        using var generator = model.CreateGenerator(2);
+        using var generator = new Generator(model, 2);
         generator.AppendTokens([[1], [2, 3]]);
 
         var e = Assert.Throws<ArgumentException>(() => generator.AppendTokens([[1], [2, 3]]));
@@ -72,8 +74,8 @@ public class BatchTests
     }
 }
 
-/// <summary>A chooser that always returns one token.</summary>
-public sealed class FixedChooser(int token) : ITokenChooser
+/// <summary>A selector that always returns one token.</summary>
+public sealed class FixedSelector(int token) : ITokenSelector
 {
-    public int Choose(ReadOnlySpan<float> logits, IReadOnlyList<int> sequence) => token;
+    public int Select(ReadOnlySpan<float> scores) => token;
 }

@@ -1,15 +1,17 @@
+using GptPlayground.Inference.Decoding;
 using GptPlayground.Inference.Generation;
 
 namespace GptPlayground.Inference.Tests;
 
 public class GenerationTests
 {
-    static readonly GenerationOptions NoEos = new() { MaxNewTokens = 6, StopAtEos = false };
+    static readonly DecodingSettings Six = new() { MaxNewTokens = 6 };
+    static readonly GenerationOptions NoEos = new() { StopAtEos = false };
 
     [Fact]
     public void Generation_stops_at_max_new_tokens_with_finish_reason_length()
     {
-        var result = TextGenerator.Complete(TestModels.Model("optimum-fp32"), [[1, 2, 3]], NoEos);
+        var result = TextGenerator.Complete(TestModels.Model("optimum-fp32"), [[1, 2, 3]], Six, NoEos);
 
         Assert.Equal(6, result.Sequences[0].Tokens.Length);
         Assert.Equal(FinishReason.Length, result.Sequences[0].Finish);
@@ -22,7 +24,7 @@ public class GenerationTests
         var model = TestModels.Model("optimum-fp32");
         int eos = model.EosTokenIds[0];
 
-        var result = TextGenerator.Complete(model, [[1, 2, 3]], new GenerationOptions { MaxNewTokens = 6 }, _ => new FixedChooser(eos));
+        var result = TextGenerator.Complete(model, [[1, 2, 3]], new DecodingSettings { MaxNewTokens = 6 }, new GenerationOptions { SelectorFor = _ => new FixedSelector(eos) });
 
         Assert.Equal([eos], result.Sequences[0].Tokens);
         Assert.Equal(FinishReason.Eos, result.Sequences[0].Finish);
@@ -33,7 +35,7 @@ public class GenerationTests
     public void Generation_stops_before_exceeding_the_context_length()
     {
         var model = TestModels.Model("short-context");   // context 16
-        var result = TextGenerator.Complete(model, [TestModels.RandomIds(10, seed: 5)], new GenerationOptions { MaxNewTokens = 50, StopAtEos = false });
+        var result = TextGenerator.Complete(model, [TestModels.RandomIds(10, seed: 5)], new DecodingSettings { MaxNewTokens = 16 }, new GenerationOptions { StopAtEos = false });
 
         Assert.Equal(6, result.Sequences[0].Tokens.Length);   // 10 + 6 = 16 tokens in all
         Assert.Equal(FinishReason.Context, result.Sequences[0].Finish);
@@ -44,7 +46,7 @@ public class GenerationTests
     {
         var model = TestModels.Model("short-context");
 
-        var e = Assert.Throws<ModelException>(() => TextGenerator.Complete(model, [TestModels.RandomIds(16, seed: 5)], NoEos));
+        var e = Assert.Throws<ModelException>(() => TextGenerator.Complete(model, [TestModels.RandomIds(16, seed: 5)], Six, NoEos));
         Assert.Contains("16 tokens", e.Message);
         Assert.Contains("context length is 16", e.Message);
     }
@@ -55,7 +57,7 @@ public class GenerationTests
         var model = TestModels.Model("optimum-fp32");
         var prompt = new[] { 4, 5, 6 };
 
-        var step = TextGenerator.Complete(model, [prompt], new GenerationOptions { MaxNewTokens = 1, TopLogprobs = 5 }).Sequences[0].Steps[0];
+        var step = TextGenerator.Complete(model, [prompt], new DecodingSettings { MaxNewTokens = 1 }, new GenerationOptions { TopLogprobs = 5 }).Sequences[0].Steps[0];
 
         var logits = Reference.FullPassLogits(model, prompt);
         double logSumExp = Math.Log(logits.Sum(x => Math.Exp(x)));
@@ -73,7 +75,7 @@ public class GenerationTests
         var model = TestModels.Model("optimum-fp32");
         var prompt = model.Encode("Hello, wor");
 
-        var result = TextGenerator.Complete(model, [prompt], new GenerationOptions { MaxNewTokens = 20, StopAtEos = false });
+        var result = TextGenerator.Complete(model, [prompt], new DecodingSettings { MaxNewTokens = 20 }, new GenerationOptions { StopAtEos = false });
 
         var expected = model.Tokenizer!.Decode(result.Sequences[0].Tokens, skipSpecialTokens: true);
         Assert.Equal(expected, result.Sequences[0].Text);
@@ -88,7 +90,7 @@ public class GenerationTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var step in TextGenerator.GenerateAsync(model, [[1, 2, 3]], new GenerationOptions { MaxNewTokens = 100, StopAtEos = false }, cancellationToken: cancel.Token))
+            await foreach (var step in TextGenerator.GenerateAsync(model, [[1, 2, 3]], new DecodingSettings { MaxNewTokens = 100 }, new GenerationOptions { StopAtEos = false }, cancellationToken: cancel.Token))
             {
                 received++;
                 if (cancel.IsCancellationRequested) afterCancel++;
@@ -109,7 +111,7 @@ public class GenerationTests
 
         Assert.ThrowsAny<OperationCanceledException>(() =>
         {
-            foreach (var step in TextGenerator.Generate(model, [[1, 2, 3]], new GenerationOptions { MaxNewTokens = 100, StopAtEos = false }, cancellationToken: cancel.Token))
+            foreach (var step in TextGenerator.Generate(model, [[1, 2, 3]], new DecodingSettings { MaxNewTokens = 100 }, new GenerationOptions { StopAtEos = false }, cancellationToken: cancel.Token))
             {
                 seen.Add(step.Token);
                 if (seen.Count == 2) cancel.Cancel();
@@ -124,21 +126,21 @@ public class GenerationTests
     {
         var model = TestModels.Model("optimum-fp32");
 
-        var first = TextGenerator.GenerateAsync(model, [[1, 2, 3]], new GenerationOptions { MaxNewTokens = 100, StopAtEos = false })
+        var first = TextGenerator.GenerateAsync(model, [[1, 2, 3]], new DecodingSettings { MaxNewTokens = 100 }, new GenerationOptions { StopAtEos = false })
             .ToBlockingEnumerable().Take(2).ToList();
 
         Assert.Equal(2, first.Count);
     }
 
     [Theory]
-    [InlineData(0, 0, "max_new_tokens (=0) must be >= 1")]
+    [InlineData(0, 0, "max_new_tokens (=0) must be >= 1; set how many tokens to generate, e.g. 64")]
     [InlineData(5, -1, "top_logprobs (=-1) must be between 0 and 20")]
     [InlineData(5, 21, "top_logprobs (=21) must be between 0 and 20")]
     public void Invalid_options_are_refused_with_the_parameter_and_value(int maxNew, int topLogprobs, string message)
     {
         var model = TestModels.Model("optimum-fp32");
 
-        var e = Assert.Throws<ArgumentException>(() => TextGenerator.Generate(model, [[1]], new GenerationOptions { MaxNewTokens = maxNew, TopLogprobs = topLogprobs }));
+        var e = Assert.Throws<ArgumentException>(() => TextGenerator.Generate(model, [[1]], new DecodingSettings { MaxNewTokens = maxNew }, new GenerationOptions { TopLogprobs = topLogprobs }));
         Assert.Equal(message, e.Message);
     }
 
@@ -149,7 +151,7 @@ public class GenerationTests
     {
         var model = TestModels.Model("optimum-fp32");
 
-        var e = Assert.Throws<ModelException>(() => TextGenerator.Generate(model, [[1, id]], NoEos));
+        var e = Assert.Throws<ModelException>(() => TextGenerator.Generate(model, [[1, id]], Six, NoEos));
         Assert.Contains($"token id {id} is out of range", e.Message);
         Assert.Contains("300 ids", e.Message);
     }
@@ -157,14 +159,14 @@ public class GenerationTests
     [Fact]
     public void An_empty_prompt_is_refused()
     {
-        var e = Assert.Throws<ArgumentException>(() => TextGenerator.Generate(TestModels.Model("optimum-fp32"), [[]], NoEos));
+        var e = Assert.Throws<ArgumentException>(() => TextGenerator.Generate(TestModels.Model("optimum-fp32"), [[]], Six, NoEos));
         Assert.Contains("prompt 0 is empty", e.Message);
     }
 
     [Fact]
     public void Decode_statistics_are_reported()
     {
-        var result = TextGenerator.Complete(TestModels.Model("optimum-fp32"), [[1, 2, 3]], NoEos);
+        var result = TextGenerator.Complete(TestModels.Model("optimum-fp32"), [[1, 2, 3]], Six, NoEos);
 
         Assert.True(result.Stats.Prefill > TimeSpan.Zero);
         Assert.True(result.Stats.DecodeTokensPerSecond(1) > 0);

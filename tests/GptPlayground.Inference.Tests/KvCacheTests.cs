@@ -1,3 +1,4 @@
+using GptPlayground.Inference.Decoding;
 using GptPlayground.Inference.Generation;
 
 namespace GptPlayground.Inference.Tests;
@@ -13,7 +14,7 @@ public class KvCacheTests
         var model = TestModels.Model(variant);
         float tolerance = variant.Contains("fp16") ? 2e-2f : 1e-4f;
         var prompt = TestModels.RandomIds(6, seed: 1);
-        using var generator = model.CreateGenerator();
+        using var generator = new Generator(model);
 
         generator.AppendTokens(prompt);
         var sequence = new List<int>(prompt);
@@ -22,7 +23,7 @@ public class KvCacheTests
             var cached = generator.GetLogits().ToArray();
             var full = Reference.FullPassLogits(model, sequence);
             Assert.True(Reference.MaxAbsDifference(cached, full) <= tolerance, $"step {step}: max |cached - full| = {Reference.MaxAbsDifference(cached, full)}");
-            int next = GreedyChooser.ArgMax(cached);
+            int next = GreedySelector.ArgMax(cached);
             sequence.Add(next);
             generator.AppendTokens([next]);
         }
@@ -35,7 +36,7 @@ public class KvCacheTests
         var model = TestModels.Model(variant);
         var prompt = TestModels.RandomIds(5, seed: 2);
 
-        var result = TextGenerator.Complete(model, [prompt], new GenerationOptions { MaxNewTokens = 10, StopAtEos = false });
+        var result = TextGenerator.Complete(model, [prompt], new DecodingSettings { MaxNewTokens = 10 }, new GenerationOptions { StopAtEos = false });
 
         Assert.Equal(Reference.GreedyFullRecompute(model, prompt, 10), result.Sequences[0].Tokens);
     }
@@ -45,7 +46,7 @@ public class KvCacheTests
     {
         var model = TestModels.Model("optimum-fp32");
 
-        var tokens = TextGenerator.Complete(model, [TestModels.RandomIds(4, seed: 3)], new GenerationOptions { MaxNewTokens = 12, StopAtEos = false }).Sequences[0].Tokens;
+        var tokens = TextGenerator.Complete(model, [TestModels.RandomIds(4, seed: 3)], new DecodingSettings { MaxNewTokens = 12 }, new GenerationOptions { StopAtEos = false }).Sequences[0].Tokens;
 
         Assert.True(tokens.Distinct().Count() > 2, "greedy output: " + string.Join(",", tokens));
     }
@@ -54,7 +55,7 @@ public class KvCacheTests
     public void Rewind_then_append_gives_the_same_logits_again()
     {
         var model = TestModels.Model("optimum-fp32");
-        using var generator = model.CreateGenerator();
+        using var generator = new Generator(model);
         generator.AppendTokens(TestModels.RandomIds(5, seed: 4));
         generator.AppendTokens([11]);
         generator.AppendTokens([12]);
@@ -73,7 +74,7 @@ public class KvCacheTests
     public void Rewind_beyond_the_held_tokens_is_refused()
     {
         var model = TestModels.Model("optimum-fp32");
-        using var generator = model.CreateGenerator();
+        using var generator = new Generator(model);
         generator.AppendTokens([1, 2, 3]);
 
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => generator.Rewind(4));

@@ -1,3 +1,4 @@
+using GptPlayground.Inference.Decoding;
 using GptPlayground.Inference.Generation;
 using GptPlayground.Inference.Models;
 
@@ -9,7 +10,7 @@ public static class Reference
     /// <summary>Next-token logits after <paramref name="sequence"/>, from a full pass with an empty cache.</summary>
     public static float[] FullPassLogits(LanguageModel model, IReadOnlyList<int> sequence)
     {
-        using var generator = model.CreateGenerator();
+        using var generator = new Generator(model);
         generator.AppendTokens(sequence.ToArray());
         return generator.GetLogits().ToArray();
     }
@@ -21,7 +22,7 @@ public static class Reference
         var output = new List<int>();
         for (int i = 0; i < newTokens; i++)
         {
-            int next = GreedyChooser.ArgMax(FullPassLogits(model, sequence));
+            int next = GreedySelector.ArgMax(FullPassLogits(model, sequence));
             output.Add(next);
             sequence.Add(next);
         }

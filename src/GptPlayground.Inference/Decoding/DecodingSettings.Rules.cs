@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using GptPlayground.Inference.Models;
 
 namespace GptPlayground.Inference.Decoding;
 
@@ -73,12 +72,13 @@ public sealed partial record DecodingSettings
     /// The default max_new_tokens is capped at the model's context length.
     /// When sampling without a seed, a fresh random seed is drawn here so the caller can show or store it.
     /// </summary>
-    /// <param name="config">The model's config (null: defaults only).</param>
-    public DecodingSettings Resolve(ModelConfig? config = null)
+    /// <param name="fromModel">The model's defaults (its generation_config.json, see <see cref="FromGenerationConfig"/>); null: none.</param>
+    /// <param name="contextLength">The model's context length, if known.</param>
+    public DecodingSettings Resolve(DecodingSettings? fromModel = null, int? contextLength = null)
     {
-        var fromModel = config?.GenerationConfig is { ValueKind: JsonValueKind.Object } g ? FromGenerationConfig(g) : new DecodingSettings();
+        fromModel ??= new DecodingSettings();
         var merged = Merge(Merge(Defaults, fromModel), this);
-        if (MaxNewTokens is null && fromModel.MaxNewTokens is null && config?.ContextLength is int context && context < merged.MaxNewTokens)
+        if (MaxNewTokens is null && fromModel.MaxNewTokens is null && contextLength is int context && context < merged.MaxNewTokens)
             merged = merged with { MaxNewTokens = context };                  // the default never exceeds a short context
         if (merged.DoSample == true && merged.Seed is null)
             merged = merged with { Seed = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) };

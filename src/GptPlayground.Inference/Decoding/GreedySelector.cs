@@ -1,5 +1,3 @@
-using GptPlayground.Inference.Generation;
-
 namespace GptPlayground.Inference.Decoding;
 
 /// <summary>Greedy selection: the highest score; ties go to the lowest id (as <c>torch.argmax</c>).</summary>
@@ -10,5 +8,15 @@ public sealed class GreedySelector : ITokenSelector
     public static readonly GreedySelector Instance = new();
 
     /// <inheritdoc/>
-    public int Select(ReadOnlySpan<float> scores) => GreedyChooser.ArgMax(scores);
+    public int Select(ReadOnlySpan<float> scores) => ArgMax(scores);
+
+    /// <summary>Index of the largest value; the first one on ties; NaN is never chosen over a number.</summary>
+    public static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        float max = float.NegativeInfinity;
+        for (int i = 0; i < values.Length; i++)
+            if (values[i] > max) { max = values[i]; best = i; }
+        return best;
+    }
 }

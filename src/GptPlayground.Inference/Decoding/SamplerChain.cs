@@ -1,11 +1,9 @@
-using GptPlayground.Inference.Generation;
-
 namespace GptPlayground.Inference.Decoding;
 
 /// <summary>
 /// The decoding chain of one sequence: processors in order, then exactly one selector. The chain is itself
-/// a processor (apply every stage) and a token chooser (process, then select), so it plugs into
-/// <see cref="TextGenerator"/> like any other <see cref="ITokenChooser"/>.
+/// a processor (apply every stage) and chooses a token (<see cref="Choose"/>: process, then select); the engine's decode
+/// loop runs one chain per sequence.
 /// </summary>
 /// <remarks>
 /// Order (<see cref="For"/>; the same as transformers' <c>_get_logits_processor</c> for the settings both have):
@@ -19,7 +17,7 @@ namespace GptPlayground.Inference.Decoding;
 /// </list>
 /// The scores after the last processor are kept in <see cref="LastScores"/>: the distribution the token was drawn from.
 /// </remarks>
-public sealed class SamplerChain : ILogitsProcessor, ITokenChooser
+public sealed class SamplerChain : ILogitsProcessor
 {
     readonly ILogitsProcessor[] processors;
     readonly int promptLength;
@@ -93,7 +91,9 @@ public sealed class SamplerChain : ILogitsProcessor, ITokenChooser
         foreach (var p in processors) p.Process(scores, state);
     }
 
-    /// <inheritdoc/>
+    /// <summary>Processes a copy of <paramref name="logits"/> (kept in <see cref="LastScores"/>) and selects the next token.</summary>
+    /// <param name="logits">Raw logits, [vocab].</param>
+    /// <param name="sequence">The sequence so far: prompt then generated tokens (no padding).</param>
     public int Choose(ReadOnlySpan<float> logits, IReadOnlyList<int> sequence)
     {
         if (last.Length != logits.Length) last = new float[logits.Length];

@@ -1,23 +1,30 @@
+using GptPlayground.Inference.Decoding;
+
 namespace GptPlayground.Inference.Generation;
 
-/// <summary>How long to generate and what to report. The decoding strategy itself is the <see cref="ITokenChooser"/>.</summary>
+/// <summary>
+/// What a generation reports and engine knobs that are not decoding settings. The decoding strategy itself is the
+/// <see cref="DecodingSettings"/> record given beside these options.
+/// </summary>
 public sealed record GenerationOptions
 {
-    /// <summary>Most tokens to generate per sequence (default 128). Generation also stops at EOS and at the context length.</summary>
-    public int MaxNewTokens { get; init; } = 128;
+    /// <summary>The defaults: no alternatives reported, stop at end-of-sequence.</summary>
+    public static readonly GenerationOptions Default = new();
 
-    /// <summary>Alternatives to report per step, from the raw distribution (default 0, at most 20).</summary>
+    /// <summary>Alternatives to report per step, 0 to 20 (default 0): <see cref="GenerationStep.TopLogprobs"/> from the raw
+    /// distribution and <see cref="GenerationStep.ProcessedTopLogprobs"/> from the one the token was drawn from.</summary>
     public int TopLogprobs { get; init; }
 
-    /// <summary>Stop a sequence when it produces an end-of-sequence id (default true).</summary>
+    /// <summary>Stop a sequence when it produces an end-of-sequence id (default true; the bench turns it off to time a fixed length).</summary>
     public bool StopAtEos { get; init; } = true;
+
+    /// <summary>Engine tests only: replaces the selector at the end of each sequence's chain (argument: the sequence's row).</summary>
+    internal Func<int, ITokenSelector>? SelectorFor { get; init; }
 
     /// <summary>Throws for out-of-range values, naming the parameter, its value and the fix.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public void Validate()
     {
-        if (MaxNewTokens < 1)
-            throw new ArgumentException($"max_new_tokens (={MaxNewTokens}) must be >= 1");
         if (TopLogprobs is < 0 or > 20)
             throw new ArgumentException($"top_logprobs (={TopLogprobs}) must be between 0 and 20");
     }
@@ -28,7 +35,7 @@ public enum FinishReason
 {
     /// <summary>The model produced an end-of-sequence token.</summary>
     Eos,
-    /// <summary><see cref="GenerationOptions.MaxNewTokens"/> reached.</summary>
+    /// <summary>max_new_tokens (<see cref="DecodingSettings.MaxNewTokens"/>) reached.</summary>
     Length,
     /// <summary>A stop string matched (decoding settings); the stop string is not part of the text.</summary>
     Stop,
@@ -52,7 +59,6 @@ public sealed record GenerationStep(int Sequence, int Index, int Token, string T
     /// <summary>
     /// Log-probability of the token under the distribution it was actually chosen from: the model's logits after
     /// every processor and filter of the decoding settings (for beam search, the log-softmax after the penalties).
-    /// Null when a custom <see cref="ITokenChooser"/> chose the token.
     /// </summary>
     public float? ProcessedLogprob { get; init; }
 

@@ -18,7 +18,7 @@ namespace GptPlayground.Inference.Generation;
 /// number of tokens to every sequence (one per step while generating).
 /// Not thread-safe: one generator per request. Many generators may share one <see cref="LanguageModel"/>.
 /// <code>
-/// using var g = model.CreateGenerator();
+/// using var g = new Generator(model);
 /// g.AppendTokens(model.Encode("Hello"));
 /// for (int i = 0; i &lt; 20; i++) g.AppendTokens([ArgMax(g.GetLogits())]);
 /// </code>
@@ -41,7 +41,9 @@ public sealed class Generator : IDisposable
     float[]? allLogits;                    // set while a caller wants every position's logits (prompt scoring)
     bool hasLogits, disposed;
 
-    internal Generator(LanguageModel model, int batchSize)
+    /// <summary>Starts a decode loop for <paramref name="batchSize"/> sequences on <paramref name="model"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is below 1.</exception>
+    public Generator(LanguageModel model, int batchSize = 1)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batch size (={batchSize}) must be >= 1");
         this.model = model;

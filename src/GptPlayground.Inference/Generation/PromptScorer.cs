@@ -30,7 +30,7 @@ public static class PromptScorer
         var display = TextGenerator.Display(model);
         int vocab = model.Layout.VocabSize;
 
-        using var generator = model.CreateGenerator();
+        using var generator = new Generator(model);
         var logits = generator.AppendTokensReadingAllLogits(tokens, cancellationToken);   // [tokens, vocab]
 
         var scores = new List<TokenScore> { new(tokens[0], display(tokens[0]), null, []) };

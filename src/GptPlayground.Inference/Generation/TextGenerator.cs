@@ -13,16 +13,14 @@ namespace GptPlayground.Inference.Generation;
 /// EOS, a stop string, max_new_tokens or when the context is full.
 /// </summary>
 /// <remarks>
-/// The engine entry point is the <see cref="DecodingSettings"/> family:
-/// <see cref="GenerateAsync(LanguageModel, IReadOnlyList{int[]}, DecodingSettings, int, GenerationStats?, CancellationToken)"/>
-/// streams steps, <see cref="Complete(LanguageModel, IReadOnlyList{int[]}, DecodingSettings, int, CancellationToken)"/> collects them,
-/// and <see cref="Generate(LanguageModel, IReadOnlyList{int[]}, DecodingSettings, int, GenerationStats?, CancellationToken)"/> runs on
-/// the calling thread; all three funnel into one loop. The <see cref="GenerationOptions"/> overloads with a custom
-/// <see cref="ITokenChooser"/> remain for engine tests and benchmarks.
+/// One API, three ways to consume it, all funnelled into one loop:
+/// <see cref="GenerateAsync"/> streams steps from a background thread, <see cref="Complete"/> collects them, and
+/// <see cref="Generate"/> runs on the calling thread. Each takes the <see cref="DecodingSettings"/> (the strategy)
+/// and optional <see cref="GenerationOptions"/> (what to report).
 /// <code>
-/// var settings = new DecodingSettings { DoSample = true, Temperature = 0.7, TopP = 0.9, Seed = 42 }.Resolve(model.Config);
+/// var settings = new DecodingSettings { DoSample = true, Temperature = 0.7, TopP = 0.9, Seed = 42 }.Resolve(model.Config.GenerationDefaults, model.ContextLength);
 /// foreach (var warning in settings.Validate(model.ContextLength).Warnings) Console.Error.WriteLine(warning);
-/// await foreach (var step in TextGenerator.GenerateAsync(model, [model.Encode("Once upon")], settings, topLogprobs: 5, cancellationToken: ct))
+/// await foreach (var step in TextGenerator.GenerateAsync(model, [model.Encode("Once upon")], settings, new() { TopLogprobs = 5 }, cancellationToken: ct))
 ///     Console.Write(step.Text);
 /// </code>
 /// </remarks>
@@ -36,8 +34,7 @@ public static class TextGenerator
     /// <param name="prompts">Token ids per prompt; each non-empty. Prompts are decoded as one batch (shorter ones left-padded).</param>
     /// <param name="settings">Decoding settings; unset values come from the model's generation_config.json, else
     /// <see cref="DecodingSettings.Defaults"/> (greedy). Resolve them first (<see cref="DecodingSettings.Resolve"/>) to learn a fresh seed.</param>
-    /// <param name="topLogprobs">Alternatives reported per step, 0 to 20: <see cref="GenerationStep.TopLogprobs"/> from the raw
-    /// distribution and <see cref="GenerationStep.ProcessedTopLogprobs"/> from the one the token was drawn from.</param>
+    /// <param name="options">What to report (top_logprobs) and whether EOS ends a sequence; null: <see cref="GenerationOptions.Default"/>.</param>
     /// <param name="stats">Filled with timings while generating, if given.</param>
     /// <param name="cancellationToken">Stops generation within one step, also in the middle of a model pass.</param>
     /// <returns>Steps of every sequence, interleaved. With num_return_sequences = n, prompt p's sequences are
@@ -45,82 +42,61 @@ public static class TextGenerator
     /// <exception cref="ArgumentException">Invalid settings (every error of <see cref="DecodingSettings.Validate"/>, joined), top_logprobs out of range, or an empty prompt.</exception>
     /// <exception cref="ModelException">Token ids out of range, or a prompt that fills the context.</exception>
     public static IEnumerable<GenerationStep> Generate(LanguageModel model, IReadOnlyList<int[]> prompts, DecodingSettings settings,
-        int topLogprobs = 0, GenerationStats? stats = null, CancellationToken cancellationToken = default)
+        GenerationOptions? options = null, GenerationStats? stats = null, CancellationToken cancellationToken = default)
     {
-        var resolved = Prepare(model, prompts, settings, topLogprobs);
-        return Decode(model, prompts, resolved, topLogprobs, stats ?? new GenerationStats(), cancellationToken);
+        options ??= GenerationOptions.Default;
+        var resolved = Prepare(model, prompts, settings, options);
+        return Decode(model, prompts, resolved, options, stats ?? new GenerationStats(), cancellationToken);
     }
 
     /// <summary>
-    /// <see cref="Generate(LanguageModel, IReadOnlyList{int[]}, DecodingSettings, int, GenerationStats?, CancellationToken)"/>
-    /// on a background thread, streamed: the caller's thread never runs the model. Stopping the enumeration
-    /// early, or cancelling, stops the computation within one step. Settings errors throw before the first step.
+    /// <see cref="Generate"/> on a background thread, streamed: the caller's thread never runs the model. Stopping the
+    /// enumeration early, or cancelling, stops the computation within one step. Settings errors throw before the first step.
     /// </summary>
+    /// <inheritdoc cref="Generate"/>
     public static IAsyncEnumerable<GenerationStep> GenerateAsync(LanguageModel model, IReadOnlyList<int[]> prompts, DecodingSettings settings,
-        int topLogprobs = 0, GenerationStats? stats = null, CancellationToken cancellationToken = default)
+        GenerationOptions? options = null, GenerationStats? stats = null, CancellationToken cancellationToken = default)
     {
-        var resolved = Prepare(model, prompts, settings, topLogprobs);
+        options ??= GenerationOptions.Default;
+        var resolved = Prepare(model, prompts, settings, options);
         stats ??= new GenerationStats();
-        return Stream(token => Decode(model, prompts, resolved, topLogprobs, stats, token), cancellationToken);
+        return Stream(token => Decode(model, prompts, resolved, options, stats, token), cancellationToken);
     }
 
     /// <summary>Decodes to the end and collects every sequence, with beam scores, the resolved settings and their warnings.</summary>
-    /// <inheritdoc cref="Generate(LanguageModel, IReadOnlyList{int[]}, DecodingSettings, int, GenerationStats?, CancellationToken)"/>
+    /// <inheritdoc cref="Generate"/>
     public static GenerationResult Complete(LanguageModel model, IReadOnlyList<int[]> prompts, DecodingSettings settings,
-        int topLogprobs = 0, CancellationToken cancellationToken = default)
+        GenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var resolved = Prepare(model, prompts, settings, topLogprobs);
+        options ??= GenerationOptions.Default;
+        var resolved = Prepare(model, prompts, settings, options);
         var stats = new GenerationStats();
-        var result = Collect(Decode(model, prompts, resolved, topLogprobs, stats, cancellationToken), prompts.Count * resolved.NumReturnSequences!.Value, stats);
+        var result = Collect(Decode(model, prompts, resolved, options, stats, cancellationToken), prompts.Count * resolved.NumReturnSequences!.Value, stats);
         return result with { Settings = resolved, Warnings = resolved.Validate(model.ContextLength, prompts.Max(p => p.Length)).Warnings };
     }
 
-    static DecodingSettings Prepare(LanguageModel model, IReadOnlyList<int[]> prompts, DecodingSettings settings, int topLogprobs)
+    static DecodingSettings Prepare(LanguageModel model, IReadOnlyList<int[]> prompts, DecodingSettings settings, GenerationOptions options)
     {
-        new GenerationOptions { TopLogprobs = topLogprobs }.Validate();
+        options.Validate();
         CheckPrompts(model, prompts);
-        var resolved = settings.Resolve(model.Config);
+        var resolved = settings.Resolve(model.Config.GenerationDefaults, model.ContextLength);
         resolved.Validate(model.ContextLength, prompts.Max(p => p.Length)).ThrowIfInvalid();
         return resolved;
     }
 
-    static IEnumerable<GenerationStep> Decode(LanguageModel model, IReadOnlyList<int[]> prompts, DecodingSettings s, int topLogprobs,
+    static IEnumerable<GenerationStep> Decode(LanguageModel model, IReadOnlyList<int[]> prompts, DecodingSettings s, GenerationOptions options,
         GenerationStats stats, CancellationToken cancellationToken)
     {
         int n = s.NumReturnSequences!.Value;
         if (s.Mode == DecodingMode.Beam)
-            return BeamSearch.Run(model, prompts, s, topLogprobs, stats, cancellationToken);
+            return BeamSearch.Run(model, prompts, s, options.TopLogprobs, stats, cancellationToken);
         var rows = prompts.SelectMany(p => Enumerable.Repeat(p, n)).ToArray();
         var promptOf = Enumerable.Range(0, rows.Length).Select(r => r / n).ToArray();
-        var choosers = rows.Select((row, r) => (ITokenChooser)SamplerChain.For(s, model.EosTokenIds, row.Length, stream: r)).ToArray();
-        return Run(model, new RunPlan(rows, promptOf, choosers, s.MaxNewTokens!.Value, topLogprobs, StopAtEos: true, s.Stop ?? []), stats, cancellationToken);
+        var chains = rows.Select((row, r) => options.SelectorFor is { } selectorFor
+            ? new SamplerChain(SamplerChain.ProcessorsFor(s, model.EosTokenIds, s.DoSample == true), selectorFor(r), row.Length)
+            : SamplerChain.For(s, model.EosTokenIds, row.Length, stream: r)).ToArray();
+        return Run(model, new RunPlan(rows, promptOf, chains, s.MaxNewTokens!.Value, options.TopLogprobs, options.StopAtEos, s.Stop ?? []), stats, cancellationToken);
     }
-
-    /// <summary>
-    /// Generates from one or more prompts (a batch; shorter prompts are left-padded) with a custom chooser per
-    /// sequence, yielding each token as it is chosen. Runs on the calling thread; the cancellation token is
-    /// checked every step and also aborts a running model pass.
-    /// </summary>
-    /// <param name="model">The loaded model.</param>
-    /// <param name="prompts">Token ids per sequence; each non-empty.</param>
-    /// <param name="options">Length and reporting options.</param>
-    /// <param name="chooserFor">The token chooser of each sequence (default greedy).</param>
-    /// <param name="stats">Filled with timings while generating, if given.</param>
-    /// <param name="cancellationToken">Stops generation within one step.</param>
-    /// <exception cref="ArgumentException">Invalid options or an empty prompt.</exception>
-    /// <exception cref="ModelException">Token ids out of range, or a prompt that fills the context.</exception>
-    public static IEnumerable<GenerationStep> Generate(LanguageModel model, IReadOnlyList<int[]> prompts, GenerationOptions options,
-        Func<int, ITokenChooser>? chooserFor = null, GenerationStats? stats = null, CancellationToken cancellationToken = default)
-    {
-        options.Validate();
-        CheckPrompts(model, prompts);
-        return Run(model, Plan(prompts, options, chooserFor), stats ?? new GenerationStats(), cancellationToken);
-    }
-
-    static RunPlan Plan(IReadOnlyList<int[]> prompts, GenerationOptions options, Func<int, ITokenChooser>? chooserFor) =>
-        new(prompts, Enumerable.Range(0, prompts.Count).ToArray(),
-            Enumerable.Range(0, prompts.Count).Select(chooserFor ?? (_ => GreedyChooser.Instance)).ToArray(),
-            options.MaxNewTokens, options.TopLogprobs, options.StopAtEos, []);
 
     static void CheckPrompts(LanguageModel model, IReadOnlyList<int[]> prompts)
     {
@@ -134,17 +110,16 @@ public static class TextGenerator
         }
     }
 
-    // What one run of the decode loop needs, whichever public overload built it: the batch rows (a prompt repeated
-    // num_return_sequences times), the request prompt index of each row, a chooser per row (a SamplerChain also
-    // reports processed logprobs), and the stopping rules.
-    internal sealed record RunPlan(IReadOnlyList<int[]> Rows, int[] PromptOf, ITokenChooser[] Choosers, int MaxNewTokens, int TopLogprobs,
+    // What one run of the decode loop needs: the batch rows (a prompt repeated num_return_sequences times), the request
+    // prompt index of each row, the decoding chain of each row, and the stopping rules.
+    sealed record RunPlan(IReadOnlyList<int[]> Rows, int[] PromptOf, SamplerChain[] Chains, int MaxNewTokens, int TopLogprobs,
         bool StopAtEos, IReadOnlyList<string> Stop);
 
     static IEnumerable<GenerationStep> Run(LanguageModel model, RunPlan plan, GenerationStats stats, CancellationToken cancellationToken)
     {
         var prompts = plan.Rows;
         int batch = prompts.Count;
-        var choosers = plan.Choosers;
+        var chains = plan.Chains;
         var decoders = Enumerable.Range(0, batch).Select(_ => model.Tokenizer?.CreateStreamingDecoder(skipSpecialTokens: true)).ToArray();
         var stops = Enumerable.Range(0, batch).Select(_ => new StopMatcher(plan.Stop)).ToArray();
         var generated = new int[batch];
@@ -153,7 +128,7 @@ public static class TextGenerator
         Func<int, string> display = Display(model);
         var eos = new HashSet<int>(model.EosTokenIds);
 
-        using var generator = model.CreateGenerator(batch);
+        using var generator = new Generator(model, batch);
         var clock = Stopwatch.StartNew();
         generator.AppendTokens(prompts, cancellationToken);
         stats.Prefill = clock.Elapsed;
@@ -168,15 +143,11 @@ public static class TextGenerator
                 cancellationToken.ThrowIfCancellationRequested();
                 decodeClock.Start();
                 var logits = generator.GetLogits(b);
-                int token = choosers[b].Choose(logits, generator.Tokens(b));
+                int token = chains[b].Choose(logits, generator.Tokens(b));
                 float logSumExp = Logprobs.LogSumExp(logits);
                 var top = Logprobs.Top(logits, plan.TopLogprobs, logSumExp, display);
-                var step = Emit(b, token, logits[token] - logSumExp, top);
-                if (choosers[b] is SamplerChain chain)
-                {
-                    var processed = Logprobs.Processed(chain.LastScores, token, plan.TopLogprobs, display);
-                    step = step with { ProcessedLogprob = processed.Logprob, ProcessedTopLogprobs = processed.Top };
-                }
+                var processed = Logprobs.Processed(chains[b].LastScores, token, plan.TopLogprobs, display);
+                var step = Emit(b, token, logits[token] - logSumExp, top) with { ProcessedLogprob = processed.Logprob, ProcessedTopLogprobs = processed.Top };
                 decodeClock.Stop();
                 next[b][0] = token;
                 yield return step;
@@ -214,20 +185,6 @@ public static class TextGenerator
 
     internal static Func<int, string> Display(LanguageModel model) => model.Tokenizer is { } t ? t.TokenToDisplay : _ => "";
 
-    /// <summary>
-    /// The <see cref="GenerationOptions"/> overload of <see cref="Generate(LanguageModel, IReadOnlyList{int[]}, GenerationOptions, Func{int, ITokenChooser}?, GenerationStats?, CancellationToken)"/>
-    /// on a background thread, streamed: the caller's thread never runs the model.
-    /// Stopping the enumeration early, or cancelling, stops the computation within one step.
-    /// </summary>
-    public static IAsyncEnumerable<GenerationStep> GenerateAsync(LanguageModel model, IReadOnlyList<int[]> prompts, GenerationOptions options,
-        Func<int, ITokenChooser>? chooserFor = null, GenerationStats? stats = null, CancellationToken cancellationToken = default)
-    {
-        options.Validate();
-        CheckPrompts(model, prompts);
-        stats ??= new GenerationStats();
-        return Stream(token => Run(model, Plan(prompts, options, chooserFor), stats, token), cancellationToken);
-    }
-
     /// <summary>Runs a step producer on a background thread and streams its steps through a bounded channel.</summary>
     static async IAsyncEnumerable<GenerationStep> Stream(Func<CancellationToken, IEnumerable<GenerationStep>> produce,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -263,14 +220,6 @@ public static class TextGenerator
         }
     }
 
-    /// <summary>Runs <see cref="Generate(LanguageModel, IReadOnlyList{int[]}, GenerationOptions, Func{int, ITokenChooser}?, GenerationStats?, CancellationToken)"/> to the end and collects each sequence.</summary>
-    public static GenerationResult Complete(LanguageModel model, IReadOnlyList<int[]> prompts, GenerationOptions options,
-        Func<int, ITokenChooser>? chooserFor = null, CancellationToken cancellationToken = default)
-    {
-        var stats = new GenerationStats();
-        return Collect(Generate(model, prompts, options, chooserFor, stats, cancellationToken), prompts.Count, stats);
-    }
-
     static GenerationResult Collect(IEnumerable<GenerationStep> steps, int sequences, GenerationStats stats)
     {
         var lists = Enumerable.Range(0, sequences).Select(_ => new List<GenerationStep>()).ToArray();
@@ -298,7 +247,7 @@ public sealed record SequenceResult(int[] Tokens, string Text, FinishReason Fini
 /// <summary>All sequences of one request with timings.</summary>
 public sealed record GenerationResult(IReadOnlyList<SequenceResult> Sequences, GenerationStats Stats)
 {
-    /// <summary>The settings as resolved and run (seed included); null for the <see cref="GenerationOptions"/> overloads.</summary>
+    /// <summary>The settings as resolved and run (seed included).</summary>
     public DecodingSettings? Settings { get; init; }
     /// <summary>Warnings of <see cref="DecodingSettings.Validate"/> (settings the mode ignored).</summary>
     public IReadOnlyList<DecodingIssue> Warnings { get; init; } = [];

@@ -1,4 +1,3 @@
-using GptPlayground.Inference.Generation;
 using GptPlayground.Inference.Runtime;
 using GptPlayground.Onnx;
 using GptPlayground.Tokenizers;
@@ -8,7 +7,7 @@ namespace GptPlayground.Inference.Models;
 
 /// <summary>
 /// A decoder model loaded into ONNX Runtime: its session, discovered I/O layout, tokenizer and card.
-/// Thread-safe: any number of <see cref="Generator"/>s may run on one model at once (each owns its
+/// Thread-safe: any number of decode loops (<c>Generation.Generator</c>) may run on one model at once (each owns its
 /// KV cache and I/O binding). Load through <see cref="ModelCatalog"/> so that each model is loaded once.
 /// </summary>
 public sealed class LanguageModel : IDisposable
@@ -62,9 +61,6 @@ public sealed class LanguageModel : IDisposable
             throw;
         }
     }
-
-    /// <summary>Starts a decode loop for <paramref name="batchSize"/> sequences on this model.</summary>
-    public Generator CreateGenerator(int batchSize = 1) => new(this, batchSize);
 
     /// <summary>Encodes a prompt with the model's tokenizer.</summary>
     /// <exception cref="ModelException">The model has no tokenizer.</exception>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GptPlayground.Inference.Decoding;
 
 namespace GptPlayground.Inference.Models;
 
@@ -28,6 +29,10 @@ public sealed record ModelConfig
     public string? GenaiFileName { get; init; }
     /// <summary>The raw generation_config.json object (decoding defaults), if the folder has one.</summary>
     public JsonElement? GenerationConfig { get; init; }
+
+    /// <summary>The decoding settings generation_config.json sets (the model's defaults); all unset without the file.</summary>
+    public DecodingSettings GenerationDefaults =>
+        GenerationConfig is { ValueKind: JsonValueKind.Object } g ? DecodingSettings.FromGenerationConfig(g) : new DecodingSettings();
 
     /// <summary>Reads and merges the configs found in <paramref name="folder"/>.</summary>
     /// <exception cref="ModelException">A config file exists but is not valid JSON.</exception>

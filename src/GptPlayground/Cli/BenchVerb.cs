@@ -1,3 +1,4 @@
+using GptPlayground.Inference.Decoding;
 using GptPlayground.Inference.Generation;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Runtime;
@@ -36,7 +37,8 @@ public static class BenchVerb
 
         var random = new Random(1234);
         var prompts = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, promptTokens).Select(_ => random.Next(model.Layout.VocabSize)).ToArray()).ToList();
-        var options = new GenerationOptions { MaxNewTokens = newTokens, StopAtEos = false };
+        var settings = DecodingSettings.Defaults with { MaxNewTokens = newTokens };   // greedy whatever the model's generation_config says
+        var options = new GenerationOptions { StopAtEos = false };
         var prefill = new List<double>(); var decode = new List<double>(); var share = new List<double>(); var bareDecode = new List<double>(); var genAiDecode = new List<double>();
         bool? genAiSameTokens = null;
         if (!a.Has("json"))
@@ -46,7 +48,7 @@ public static class BenchVerb
             cancellationToken.ThrowIfCancellationRequested();
             var stats = new GenerationStats();
             var engineTokens = new List<int>();
-            foreach (var step in TextGenerator.Generate(model, prompts, options, stats: stats, cancellationToken: cancellationToken))
+            foreach (var step in TextGenerator.Generate(model, prompts, settings, options, stats, cancellationToken))
                 if (step.Sequence == 0) engineTokens.Add(step.Token);
             if (bare)
             {

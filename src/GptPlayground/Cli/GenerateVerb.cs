@@ -32,13 +32,13 @@ public static class GenerateVerb
         var prompts = texts.Select(p => p.Ids ?? model.Encode(p.Text!)).ToList();
         if (prompts.Any(p => p.Length == 0)) throw new CliException("the prompt is empty after tokenization: give some text or token ids");
 
-        var resolved = settings.Resolve(model.Config);
+        var resolved = settings.Resolve(model.Config.GenerationDefaults, model.ContextLength);
         var validation = resolved.Validate(model.ContextLength, prompts.Max(p => p.Length));
         if (!validation.IsValid) throw new CliException(string.Join(" | ", validation.Errors.Select(DecodingFlags.ForCli)));
 
         if (a.Has("json"))
         {
-            var result = TextGenerator.Complete(model, prompts, resolved, topLogprobs, cancellationToken);
+            var result = TextGenerator.Complete(model, prompts, resolved, new() { TopLogprobs = topLogprobs }, cancellationToken);
             Warn(context, validation);
             CliJson.Write(context.Out, ToJson(model, prompts, result));
             return 0;
@@ -48,7 +48,7 @@ public static class GenerateVerb
         var outputs = Enumerable.Range(0, sequences).Select(_ => new System.Text.StringBuilder()).ToArray();
         var finishes = new FinishReason?[sequences];
         var scores = new double?[sequences];
-        var steps = TextGenerator.GenerateAsync(model, prompts, resolved, topLogprobs, stats, cancellationToken);   // checks the prompts
+        var steps = TextGenerator.GenerateAsync(model, prompts, resolved, new() { TopLogprobs = topLogprobs }, stats, cancellationToken);   // checks the prompts
         Warn(context, validation);
         await foreach (var step in steps)
         {

@@ -65,11 +65,11 @@ public sealed class GenerationRunner(ModelCatalog catalog, ModelLeases leases, G
         token.ThrowIfCancellationRequested();
         if (request.Prompt.Length == 0) throw new ArgumentException("the prompt is empty: write something for the model to continue");
         var ids = Encode(model, request.Prompt, request.AddSpecialTokens);
-        var settings = request.Settings.Resolve(model.Config);
+        var settings = request.Settings.Resolve(model.Config.GenerationDefaults, model.ContextLength);
         progress.PromptTokens = ids.Length;
         progress.Settings = settings;
         progress.Notify();
-        await foreach (var step in TextGenerator.GenerateAsync(model, [ids], settings, request.TopLogprobs, progress.Stats, token))
+        await foreach (var step in TextGenerator.GenerateAsync(model, [ids], settings, new() { TopLogprobs = request.TopLogprobs }, progress.Stats, token))
             yield return step;
     }
 

@@ -115,7 +115,7 @@ public class DecodingSettingsTests
         File.WriteAllText(Path.Combine(dir, "generation_config.json"),
             """{ "do_sample": true, "temperature": 0.6, "top_p": 0.9, "max_new_tokens": 50, "early_stopping": "never", "eos_token_id": 2 }""");
 
-        var resolved = new DecodingSettings { TopP = 0.5 }.Resolve(ModelConfig.Read(dir));
+        var resolved = new DecodingSettings { TopP = 0.5 }.Resolve(ModelConfig.Read(dir).GenerationDefaults);
 
         Assert.True(resolved.DoSample);
         Assert.Equal(0.6, resolved.Temperature);

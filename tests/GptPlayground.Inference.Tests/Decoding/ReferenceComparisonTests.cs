@@ -70,10 +70,10 @@ public class ReferenceComparisonTests(ITestOutputHelper output)
         int steps = 0, compared = 0;
         for (int trial = 0; trial < 40; trial++)
         {
-            var settings = RandomSettings(random).Resolve(model.Config);
+            var settings = RandomSettings(random).Resolve(model.Config.GenerationDefaults, model.ContextLength);
             var prompt = TestModels.RandomIds(3 + random.Next(6), seed: trial, vocab: 299);
 
-            var result = TextGenerator.Complete(model, [prompt], settings, topLogprobs: 20);
+            var result = TextGenerator.Complete(model, [prompt], settings, new GenerationOptions { TopLogprobs = 20 });
 
             var sequence = new List<int>(prompt);
             foreach (var step in result.Sequences[0].Steps)

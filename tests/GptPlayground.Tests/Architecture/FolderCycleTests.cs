@@ -15,7 +15,6 @@ public sealed class FolderCycleTests
     static readonly string[] KnownCycles =
     [
         "GptPlayground <-> GptPlayground/Cli <-> GptPlayground/Web",
-        "GptPlayground.Inference/Decoding <-> GptPlayground.Inference/Generation <-> GptPlayground.Inference/Models",
         "GptPlayground.Notebooks <-> GptPlayground.Notebooks/Format",
         "GptPlayground.Onnx <-> GptPlayground.Onnx/Protobuf",
         "GptPlayground/Components/Cells <-> GptPlayground/Components/Share",

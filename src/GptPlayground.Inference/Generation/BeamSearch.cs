@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using GptPlayground.Inference.Generation;
+using GptPlayground.Inference.Decoding;
 using GptPlayground.Inference.Models;
 
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Inference.Generation;
 
 /// <summary>
 /// Beam search with the semantics of transformers' <c>BeamSearchScorer</c> / <c>BeamHypotheses</c>
@@ -114,7 +114,7 @@ internal static class BeamSearch
         var beamScores = new double[beams];
         for (int b = 1; b < beams; b++) beamScores[b] = -1e9;                            // all beams start equal: expand beam 0 only
 
-        var generator = model.CreateGenerator(beams);
+        var generator = new Generator(model, beams);
         try
         {
             var clock = Stopwatch.StartNew();
@@ -180,7 +180,7 @@ internal static class BeamSearch
                 else
                 {
                     generator.Dispose();
-                    generator = model.CreateGenerator(beams);
+                    generator = new Generator(model, beams);
                     generator.AppendTokens(generated.Select(g => prompt.Concat(g).ToArray()).ToArray(), cancellationToken);
                 }
                 stats.Decode += clock.Elapsed;

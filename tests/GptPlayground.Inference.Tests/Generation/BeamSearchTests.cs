@@ -1,7 +1,7 @@
 using GptPlayground.Inference.Decoding;
 using GptPlayground.Inference.Generation;
 
-namespace GptPlayground.Inference.Tests.Decoding;
+namespace GptPlayground.Inference.Tests.Generation;
 
 public class BeamSearchTests
 {
@@ -42,7 +42,7 @@ public class BeamSearchTests
         var prompt = new[] { 10, 20, 30 };
         var settings = new DecodingSettings { NumBeams = 300, NumReturnSequences = 5, MaxNewTokens = 2, LengthPenalty = lengthPenalty };
 
-        var result = TextGenerator.Complete(model, [prompt], settings, topLogprobs: 2);
+        var result = TextGenerator.Complete(model, [prompt], settings, new GenerationOptions { TopLogprobs = 2 });
         var expected = Exhaustive(new(model), prompt, lengthPenalty).Take(5).ToList();
 
         Assert.Equal(expected.Select(e => e.Tokens), result.Sequences.Select(s => s.Tokens));
@@ -55,7 +55,7 @@ public class BeamSearchTests
         var model = TestModels.Model("optimum-fp32");
         var settings = new DecodingSettings { NumBeams = 4, NumReturnSequences = 4, MaxNewTokens = 6, LengthPenalty = 0.7, RepetitionPenalty = 1.3 };
 
-        var result = TextGenerator.Complete(model, [[1, 2, 3], [7, 8]], settings, topLogprobs: 3);
+        var result = TextGenerator.Complete(model, [[1, 2, 3], [7, 8]], settings, new GenerationOptions { TopLogprobs = 3 });
 
         Assert.Equal(8, result.Sequences.Count);
         Assert.Equal([0, 0, 0, 0, 1, 1, 1, 1], result.Sequences.Select(s => s.Prompt));
@@ -88,7 +88,7 @@ public class BeamSearchTests
     public void Reordering_cache_rows_gives_the_same_beams_as_recomputing_them(string variant)
     {
         var model = TestModels.Model(variant);
-        var settings = new DecodingSettings { NumBeams = 4, NumReturnSequences = 4, MaxNewTokens = 7, NoRepeatNgramSize = 2 }.Resolve(model.Config);
+        var settings = new DecodingSettings { NumBeams = 4, NumReturnSequences = 4, MaxNewTokens = 7, NoRepeatNgramSize = 2 }.Resolve(model.Config.GenerationDefaults, model.ContextLength);
         int[][] prompts = [[1, 2, 3], [9, 8]];
 
         var reordered = BeamSearch.Run(model, prompts, settings, 2, new GenerationStats(), default).ToList();

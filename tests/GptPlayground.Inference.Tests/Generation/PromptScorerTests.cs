@@ -1,7 +1,8 @@
+using GptPlayground.Inference.Decoding;
 using GptPlayground.Inference.Generation;
 using Xunit.Abstractions;
 
-namespace GptPlayground.Inference.Tests.Decoding;
+namespace GptPlayground.Inference.Tests.Generation;
 
 public class PromptScorerTests(ITestOutputHelper output)
 {
@@ -39,7 +40,7 @@ public class PromptScorerTests(ITestOutputHelper output)
     {
         var model = TestModels.Model("optimum-fp32");
         int[] prompt = [1, 2, 3];
-        var generated = TextGenerator.Complete(model, [prompt], new GenerationOptions { MaxNewTokens = 6, StopAtEos = false }).Sequences[0];
+        var generated = TextGenerator.Complete(model, [prompt], new DecodingSettings { MaxNewTokens = 6 }, new GenerationOptions { StopAtEos = false }).Sequences[0];
 
         var score = PromptScorer.Score(model, [.. prompt, .. generated.Tokens]);
 

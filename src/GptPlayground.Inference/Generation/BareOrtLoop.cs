@@ -1,22 +1,24 @@
-using GptPlayground.Inference.Generation;
+using GptPlayground.Inference.Decoding;
 using GptPlayground.Inference.Models;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace GptPlayground.Cli;
+namespace GptPlayground.Inference.Generation;
 
 /// <summary>
 /// The reference the bench compares the engine against: the plainest greedy KV-cache loop one can
 /// write on ONNX Runtime's API: <c>InferenceSession.Run</c> with freshly created input tensors, the
-/// presents fed back as pasts. Batch 1, separate key/value caches only.
+/// presents fed back as pasts. Batch 1, separate key/value caches only. It lives in the engine, beside
+/// <see cref="Generator"/>, because it reaches the model's session; the CLI's <c>bench --compare-bare</c> calls it.
 /// </summary>
 public static class BareOrtLoop
 {
     /// <summary>Decodes <paramref name="newTokens"/> greedy tokens after <paramref name="prompt"/>; returns them and the decode time.</summary>
+    /// <exception cref="ModelException">The model's KV cache is not past_key_values.N.key/value.</exception>
     public static (int[] Tokens, TimeSpan Decode) Run(LanguageModel model, int[] prompt, int newTokens)
     {
         var layout = model.Layout;
-        if (layout.KvStyle != KvCacheStyle.Separate) throw new CliException("the bare ONNX Runtime loop only handles past_key_values.N.key/value models");
+        if (layout.KvStyle != KvCacheStyle.Separate) throw new ModelException("the bare ONNX Runtime loop only handles past_key_values.N.key/value models");
         var session = model.Session;
         var outputNames = new[] { layout.Logits }.Concat(layout.PresentOutputs).ToArray();
         var past = layout.PastInputs.Select(_ => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, layout.KvType, [1, layout.KvHeads, 0, layout.HeadSize])).ToArray();
@@ -40,7 +42,7 @@ public static class BareOrtLoop
                 var outputs = session.Run(runOptions, names, values, outputNames);   // we own each output value
                 foreach (var v in values.Take(values.Count - past.Length)) v.Dispose();
 
-                int next = GreedyChooser.ArgMax(LastRow(outputs[0], layout));
+                int next = GreedySelector.ArgMax(LastRow(outputs[0], layout));
                 tokens.Add(next);
                 outputs[0].Dispose();
                 foreach (var p in past) p.Dispose();
