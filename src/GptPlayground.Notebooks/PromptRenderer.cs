@@ -128,5 +128,5 @@ public static partial class PromptRenderer
     public static IReadOnlyList<DecodingVariant> VariantsOf(Notebook notebook, PromptCell cell) =>
         cell.Variants.Count == 0
             ? [new DecodingVariant("default", notebook.Decoding ?? new DecodingSettings())]
-            : cell.Variants.Select(v => v with { Settings = DecodingYaml.Merge(notebook.Decoding, v.Settings) }).ToList();
+            : cell.Variants.Select(v => v with { Settings = DecodingSettings.Merge(notebook.Decoding, v.Settings) }).ToList();
 }

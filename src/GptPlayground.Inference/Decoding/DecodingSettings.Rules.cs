@@ -10,61 +10,22 @@ namespace GptPlayground.Inference.Decoding;
 public sealed partial record DecodingSettings
 {
     /// <summary>
-    /// The value of every setting when neither the caller nor the model's <c>generation_config.json</c> sets it:
-    /// greedy decoding of up to 128 tokens. top_k is 50 as in transformers (it only matters when sampling).
+    /// The value of every setting when neither the caller nor the model's <c>generation_config.json</c> sets it
+    /// (each <see cref="DecodingSetting.DefaultValue"/>): greedy decoding of up to 128 tokens. top_k is 50 as in
+    /// transformers (it only matters when sampling).
     /// </summary>
-    public static readonly DecodingSettings Defaults = new()
-    {
-        MaxNewTokens = 128,
-        MinNewTokens = 0,
-        DoSample = false,
-        Temperature = 1.0,
-        TopK = 50,
-        TopP = 1.0,
-        MinP = 0.0,
-        TypicalP = 1.0,
-        RepetitionPenalty = 1.0,
-        PresencePenalty = 0.0,
-        FrequencyPenalty = 0.0,
-        NoRepeatNgramSize = 0,
-        NumBeams = 1,
-        LengthPenalty = 1.0,
-        EarlyStopping = false,
-        NumReturnSequences = 1,
-        Stop = [],
-    };
+    public static readonly DecodingSettings Defaults =
+        DecodingSetting.All.Aggregate(new DecodingSettings(), (s, d) => d.WithValue(s, d.DefaultValue));
 
     /// <summary>The setting names (snake_case), in the order of the record.</summary>
-    public static IReadOnlyList<string> Names => Descriptions.Keys.ToArray();
-
-    static readonly Dictionary<string, string> Descriptions = new()
-    {
-        ["max_new_tokens"] = "The most tokens to generate per sequence; generation also stops at end-of-sequence, a stop string or the context length.",
-        ["min_new_tokens"] = "End-of-sequence is forbidden until this many tokens were generated.",
-        ["do_sample"] = "Draw each token at random from the processed distribution instead of always taking the most likely one (greedy).",
-        ["temperature"] = "Divides the logits before sampling: below 1 makes likely tokens likelier, above 1 flattens the distribution.",
-        ["top_k"] = "When sampling, keep only the k most likely tokens (ties with the k-th kept); 0 keeps all.",
-        ["top_p"] = "When sampling, keep the smallest set of most likely tokens whose probabilities add up to at least top_p (nucleus sampling).",
-        ["min_p"] = "When sampling, drop tokens whose probability is below min_p times that of the most likely token.",
-        ["typical_p"] = "When sampling, keep the tokens whose surprisal is closest to the average surprisal until their probabilities reach typical_p.",
-        ["repetition_penalty"] = "Makes every token already in the prompt or output less likely (divides positive logits, multiplies negative ones); 1 is off.",
-        ["presence_penalty"] = "Subtracted once from the logit of every token that was already generated (OpenAI semantics); 0 is off.",
-        ["frequency_penalty"] = "Subtracted from a token's logit once per time it was already generated (OpenAI semantics); 0 is off.",
-        ["no_repeat_ngram_size"] = "Forbids any sequence of this many tokens from appearing twice; 0 is off.",
-        ["num_beams"] = "Beam search width: keep this many best partial sequences at each step; 1 turns beam search off.",
-        ["length_penalty"] = "Beam search ranks finished sequences by their summed log-probability divided by length^length_penalty; above 0 favours longer ones.",
-        ["early_stopping"] = "Beam search stops as soon as num_beams sequences are finished (true), or when no better one can be found (false).",
-        ["num_return_sequences"] = "How many sequences to return per prompt: independent samples, or the best beams.",
-        ["stop"] = "Strings that end a sequence when they appear in the generated text; the stop string itself is not returned.",
-        ["seed"] = "Seed of the random draws: the same seed, model, prompt and settings give the same text; empty picks a fresh one.",
-    };
+    public static IReadOnlyList<string> Names { get; } = DecodingSetting.All.Select(d => d.Name).ToArray();
 
     /// <summary>One sentence explaining a setting, for the UI's decoding panel.</summary>
     /// <param name="name">The snake_case name, e.g. "top_p".</param>
     /// <exception cref="ArgumentException">Not a setting name; the message lists the valid ones.</exception>
     public static string Describe(string name) =>
-        Descriptions.TryGetValue(name, out var text) ? text
-        : throw new ArgumentException($"'{name}' is not a decoding setting (valid: {string.Join(", ", Descriptions.Keys)})", nameof(name));
+        DecodingSetting.Find(name)?.Meaning
+        ?? throw new ArgumentException($"'{name}' is not a decoding setting (valid: {string.Join(", ", Names)})", nameof(name));
 
     /// <summary>
     /// These settings with every unset value filled in: first from the model's <c>generation_config.json</c>
@@ -86,69 +47,16 @@ public sealed partial record DecodingSettings
     }
 
     /// <summary>Reads the decoding settings a Hugging Face <c>generation_config.json</c> object holds; values of the wrong type are ignored.</summary>
-    public static DecodingSettings FromGenerationConfig(JsonElement config)
-    {
-        int? Int(string n) => config.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : null;
-        double? Dbl(string n) => config.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
-        bool? Bool(string n) => config.TryGetProperty(n, out var v) ? v.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            JsonValueKind.String when v.GetString() == "never" => false,   // transformers' third early_stopping mode: closest is false
-            _ => null,
-        } : null;
-        IReadOnlyList<string>? Strings(string n) => config.TryGetProperty(n, out var v) ? v.ValueKind switch
-        {
-            JsonValueKind.String => [v.GetString()!],
-            JsonValueKind.Array => v.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToArray(),
-            _ => null,
-        } : null;
-        ulong? Seed() => config.TryGetProperty("seed", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetUInt64(out var u) ? u : null;
-        return new DecodingSettings
-        {
-            MaxNewTokens = Int("max_new_tokens"),
-            MinNewTokens = Int("min_new_tokens"),
-            DoSample = Bool("do_sample"),
-            Temperature = Dbl("temperature"),
-            TopK = Int("top_k"),
-            TopP = Dbl("top_p"),
-            MinP = Dbl("min_p"),
-            TypicalP = Dbl("typical_p"),
-            RepetitionPenalty = Dbl("repetition_penalty"),
-            PresencePenalty = Dbl("presence_penalty"),
-            FrequencyPenalty = Dbl("frequency_penalty"),
-            NoRepeatNgramSize = Int("no_repeat_ngram_size"),
-            NumBeams = Int("num_beams"),
-            LengthPenalty = Dbl("length_penalty"),
-            EarlyStopping = Bool("early_stopping"),
-            NumReturnSequences = Int("num_return_sequences"),
-            Stop = Strings("stop") ?? Strings("stop_strings"),
-            Seed = Seed(),
-        };
-    }
+    public static DecodingSettings FromGenerationConfig(JsonElement config) =>
+        DecodingSetting.All.Aggregate(new DecodingSettings(), (s, d) => d.WithValue(s, d.ReadGenerationConfig(config)));
 
-    /// <summary>Every value set in <paramref name="over"/> replaces the one in <paramref name="under"/>.</summary>
-    static DecodingSettings Merge(DecodingSettings under, DecodingSettings over) => new()
+    /// <summary>Every value set in <paramref name="over"/> replaces the one in <paramref name="under"/> (null: nothing set).</summary>
+    public static DecodingSettings Merge(DecodingSettings? under, DecodingSettings? over)
     {
-        MaxNewTokens = over.MaxNewTokens ?? under.MaxNewTokens,
-        MinNewTokens = over.MinNewTokens ?? under.MinNewTokens,
-        DoSample = over.DoSample ?? under.DoSample,
-        Temperature = over.Temperature ?? under.Temperature,
-        TopK = over.TopK ?? under.TopK,
-        TopP = over.TopP ?? under.TopP,
-        MinP = over.MinP ?? under.MinP,
-        TypicalP = over.TypicalP ?? under.TypicalP,
-        RepetitionPenalty = over.RepetitionPenalty ?? under.RepetitionPenalty,
-        PresencePenalty = over.PresencePenalty ?? under.PresencePenalty,
-        FrequencyPenalty = over.FrequencyPenalty ?? under.FrequencyPenalty,
-        NoRepeatNgramSize = over.NoRepeatNgramSize ?? under.NoRepeatNgramSize,
-        NumBeams = over.NumBeams ?? under.NumBeams,
-        LengthPenalty = over.LengthPenalty ?? under.LengthPenalty,
-        EarlyStopping = over.EarlyStopping ?? under.EarlyStopping,
-        NumReturnSequences = over.NumReturnSequences ?? under.NumReturnSequences,
-        Stop = over.Stop ?? under.Stop,
-        Seed = over.Seed ?? under.Seed,
-    };
+        if (under is null) return over ?? new DecodingSettings();
+        if (over is null) return under;
+        return DecodingSetting.All.Aggregate(under, (s, d) => d.GetValue(over) is { } value ? d.WithValue(s, value) : s);
+    }
 
     /// <summary>The decoding mode these settings select (unset values count as their defaults).</summary>
     [JsonIgnore] public DecodingMode Mode => (NumBeams ?? 1) > 1 ? DecodingMode.Beam : DoSample == true ? DecodingMode.Sample : DecodingMode.Greedy;
@@ -206,23 +114,12 @@ public sealed partial record DecodingSettings
         for (int i = 0; i < s.Stop!.Count; i++)
             if (string.IsNullOrEmpty(s.Stop[i])) Error("stop", $"stop[{i}] (=\"\") is empty: an empty stop string would end generation at once; remove it");
 
-        // settings the chosen mode ignores
-        if (!sample)
-        {
-            string why = beams > 1 ? "beam search does not sample" : "greedy decoding takes the most likely token";
-            string fix = "set do_sample=true to use it";
-            if (t != 1) Warn("temperature", $"temperature (={F(t)}) is ignored: {why}; {fix}");
-            if (s.TopK != Defaults.TopK) Warn("top_k", $"top_k (={s.TopK}) is ignored: {why}; {fix}");
-            if (topP != 1) Warn("top_p", $"top_p (={F(topP)}) is ignored: {why}; {fix}");
-            if (minP != 0) Warn("min_p", $"min_p (={F(minP)}) is ignored: {why}; {fix}");
-            if (typical != 1) Warn("typical_p", $"typical_p (={F(typical)}) is ignored: {why}; {fix}");
-            if (s.Seed is { } seed) Warn("seed", $"seed (={seed}) is ignored: {why}; {fix}");
-        }
-        if (beams == 1)
-        {
-            if (lp != 1) Warn("length_penalty", $"length_penalty (={F(lp)}) is ignored without beam search; set num_beams > 1 to use it");
-            if (s.EarlyStopping == true) Warn("early_stopping", "early_stopping (=true) is ignored without beam search; set num_beams > 1 to use it");
-        }
+        // settings the chosen mode ignores (DecodingSetting.AppliesIn), sampling ones first
+        string why = beams > 1 ? "beam search does not sample" : "greedy decoding takes the most likely token";
+        foreach (var d in DecodingSetting.All.Where(d => d.AppliesIn is [DecodingMode.Sample] && !sample && d.DiffersFromDefault(s)))
+            Warn(d.Name, $"{d.Name} (={DecodingSetting.Format(d.GetValue(s)!)}) is ignored: {why}; set do_sample=true to use it");
+        foreach (var d in DecodingSetting.All.Where(d => d.AppliesIn is [DecodingMode.Beam] && beams == 1 && d.DiffersFromDefault(s)))
+            Warn(d.Name, $"{d.Name} (={DecodingSetting.Format(d.GetValue(s)!)}) is ignored without beam search; set num_beams > 1 to use it");
         return new DecodingValidation(errors, warnings);
     }
 
@@ -233,37 +130,14 @@ public sealed partial record DecodingSettings
     public string Summary()
     {
         var s = Merge(Defaults, this);
-        var b = new StringBuilder();
-        static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
-        void Add(string text) => b.Append(b.Length > 0 ? " " : "").Append(text);
-        switch (Mode)
-        {
-            case DecodingMode.Beam:
-                Add($"beam {s.NumBeams}");
-                if (s.LengthPenalty != 1) Add($"lp {F(s.LengthPenalty!.Value)}");
-                if (s.EarlyStopping == true) Add("early");
-                break;
-            case DecodingMode.Sample:
-                Add("sample");
-                if (s.Temperature != 1) Add($"t={F(s.Temperature!.Value)}");
-                if (s.TopK != Defaults.TopK) Add($"top-k {s.TopK}");
-                if (s.TopP != 1) Add($"top-p {F(s.TopP!.Value)}");
-                if (s.MinP != 0) Add($"min-p {F(s.MinP!.Value)}");
-                if (s.TypicalP != 1) Add($"typical {F(s.TypicalP!.Value)}");
-                break;
-            default:
-                Add("greedy");
-                break;
-        }
-        if (s.RepetitionPenalty != 1) Add($"rep {F(s.RepetitionPenalty!.Value)}");
-        if (s.PresencePenalty != 0) Add($"presence {F(s.PresencePenalty!.Value)}");
-        if (s.FrequencyPenalty != 0) Add($"freq {F(s.FrequencyPenalty!.Value)}");
-        if (s.NoRepeatNgramSize > 0) Add($"no-repeat {s.NoRepeatNgramSize}");
-        if (s.MinNewTokens > 0) Add($"min {s.MinNewTokens}");
-        if (s.Stop!.Count > 0) Add($"stop ×{s.Stop.Count}");
-        if (s.NumReturnSequences > 1) Add($"×{s.NumReturnSequences}");
-        if (Mode == DecodingMode.Sample && s.Seed is { } seed) Add($"seed {seed}");
-        return b.ToString();
+        var mode = Mode;
+        var words = DecodingSetting.All
+            .Where(d => d.SummaryRank is not null && (d.AppliesIn is null || d.AppliesIn.Contains(mode)))
+            .OrderBy(d => d.SummaryRank)
+            .Select(d => d.SummaryOf(s))
+            .OfType<string>();
+        string head = mode switch { DecodingMode.Beam => $"beam {s.NumBeams}", DecodingMode.Sample => "sample", _ => "greedy" };
+        return string.Join(" ", words.Prepend(head));
     }
 }
 

@@ -1,8 +1,6 @@
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using GptPlayground.Inference.Decoding;
 using YamlDotNet.RepresentationModel;
 
@@ -10,29 +8,24 @@ namespace GptPlayground.Notebooks;
 
 /// <summary>
 /// <see cref="DecodingSettings"/> as YAML with its snake_case names (<c>max_new_tokens: 32</c>). Only set values are
-/// written, in the record's declaration order. The properties are found by reflection over their
-/// <see cref="JsonPropertyNameAttribute"/>, so settings added to the record are read and written without changes here.
+/// written, in the order of <see cref="DecodingSetting.All"/>, whose descriptors give each key and value type, so
+/// settings added there are read and written without changes here.
 /// </summary>
 public static class DecodingYaml
 {
-    static readonly (string Name, PropertyInfo Property)[] Properties = typeof(DecodingSettings)
-        .GetProperties(BindingFlags.Public | BindingFlags.Instance)
-        .Where(p => p.CanWrite && p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
-        .Select(p => (p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? p.Name, p))
-        .ToArray();
-
     /// <summary>Every snake_case name a decoding block may use.</summary>
-    public static IReadOnlyList<string> Names { get; } = Properties.Select(p => p.Name).ToArray();
+    public static IReadOnlyList<string> Names => DecodingSettings.Names;
 
     /// <summary>The YAML lines of the set values, each ending in "\n"; "{}\n" when nothing is set.</summary>
     public static string Write(DecodingSettings settings, int indent = 0)
     {
         var sb = new StringBuilder();
-        foreach (var (name, property) in Properties)
+        foreach (var setting in DecodingSetting.All)
         {
-            var value = property.GetValue(settings);
+            var name = setting.Name;
+            var value = setting.GetValue(settings);
             if (value is null) continue;
-            var json = JsonSerializer.SerializeToNode(value, property.PropertyType);
+            var json = JsonSerializer.SerializeToNode(value, setting.ValueType);
             if (json is JsonArray array)
             {
                 sb.Append(' ', indent).Append(name).Append(':');
@@ -44,8 +37,7 @@ public static class DecodingYaml
             else
             {
                 var scalar = ScalarOf(json);
-                var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-                if ((type == typeof(double) || type == typeof(float)) && scalar.All(c => char.IsDigit(c) || c == '-'))
+                if (setting.Kind == SettingKind.Number && scalar.All(c => char.IsDigit(c) || c == '-'))
                     scalar += ".0";                                      // 1.0 stays a float to the reader's eye
                 sb.Append(' ', indent).Append(name).Append(": ").Append(scalar).Append('\n');
             }
@@ -74,20 +66,20 @@ public static class DecodingYaml
         {
             var key = YamlText.String(keyNode, firstLine, "a decoding setting name");
             int line = YamlText.LineOf(keyNode, firstLine);
-            var match = Properties.FirstOrDefault(p => p.Name == key);
-            if (match.Property is null)
+            var match = DecodingSetting.Find(key);
+            if (match is null)
                 throw new NotebookFormatException(line, $"unknown decoding setting '{key}' (expected one of: {string.Join(", ", Names)})");
             object? value;
             try
             {
-                var json = ToJson(valueNode, match.Property.PropertyType);
-                value = json is null ? null : json.Deserialize(match.Property.PropertyType);
+                var json = ToJson(valueNode, match.ValueType);
+                value = json is null ? null : json.Deserialize(match.ValueType);
             }
             catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NotSupportedException)
             {
-                throw new NotebookFormatException(line, $"decoding setting {key} has a value of the wrong type (expected {Describe(match.Property.PropertyType)})");
+                throw new NotebookFormatException(line, $"decoding setting {key} has a value of the wrong type (expected {Describe(match.ValueType)})");
             }
-            match.Property.SetValue(settings, value);
+            settings = match.WithValue(settings, value);
         }
         return settings;
     }
@@ -121,19 +113,6 @@ public static class DecodingYaml
         if (t == typeof(string)) return "a text";
         if (t.IsGenericType || t.IsArray) return "a list, e.g. [\"\\n\"]";
         return t.Name;
-    }
-
-    /// <summary>
-    /// Overlays <paramref name="over"/> on <paramref name="under"/>: every value set in <paramref name="over"/> wins.
-    /// </summary>
-    public static DecodingSettings Merge(DecodingSettings? under, DecodingSettings? over)
-    {
-        if (under is null) return over ?? new DecodingSettings();
-        if (over is null) return under;
-        var result = under with { };
-        foreach (var (_, property) in Properties)
-            if (property.GetValue(over) is { } value) property.SetValue(result, value);
-        return result;
     }
 
     /// <summary>True when both have the same set values (lists compared element by element).</summary>

@@ -4,47 +4,33 @@ using GptPlayground.Inference.Decoding;
 namespace GptPlayground.Cli;
 
 /// <summary>
-/// The decoding settings as CLI flags: every <see cref="DecodingSettings"/> property as its kebab-case name
-/// (<c>top_p</c> → <c>--top-p</c>). A flag not given leaves the setting unset, so the model's
+/// The decoding settings as CLI flags, generated from <see cref="DecodingSetting.All"/>: every setting as its kebab-case
+/// flag (<c>top_p</c> → <c>--top-p</c>). A flag not given leaves the setting unset, so the model's
 /// generation_config.json or the default applies.
 /// </summary>
 public static class DecodingFlags
 {
     /// <summary>Flags that take a value (--stop may repeat).</summary>
-    public static readonly string[] Options =
-    [
-        "max-new-tokens", "min-new-tokens", "temperature", "top-k", "top-p", "min-p", "typical-p", "repetition-penalty",
-        "presence-penalty", "frequency-penalty", "no-repeat-ngram-size", "num-beams", "length-penalty",
-        "num-return-sequences", "stop", "seed",
-    ];
+    public static readonly string[] Options = DecodingSetting.All.Where(d => d.Kind != SettingKind.Switch).Select(d => d.Flag).ToArray();
 
     /// <summary>Flags without a value (also --flag=true / --flag=false).</summary>
-    public static readonly string[] Switches = ["do-sample", "early-stopping"];
+    public static readonly string[] Switches = DecodingSetting.All.Where(d => d.Kind == SettingKind.Switch).Select(d => d.Flag).ToArray();
 
     /// <summary>Reads the decoding flags of <paramref name="a"/>; <paramref name="raw"/> are the verb's arguments (for --switch=false).</summary>
     /// <exception cref="CliException">A value that is not a number of the right kind.</exception>
-    public static DecodingSettings Parse(CliArgs a, IReadOnlyList<string> raw) => new()
+    public static DecodingSettings Parse(CliArgs a, IReadOnlyList<string> raw) =>
+        DecodingSetting.All.Aggregate(new DecodingSettings(), (settings, d) => d.WithValue(settings, Value(d, a, raw)));
+
+    static object? Value(DecodingSetting d, CliArgs a, IReadOnlyList<string> raw) => d.Kind switch
     {
-        MaxNewTokens = a.Get("max-new-tokens") is null ? null : a.GetInt("max-new-tokens", 0, 1),
-        MinNewTokens = Int(a, "min-new-tokens"),
-        DoSample = Switch(raw, "do-sample"),
-        Temperature = Double(a, "temperature"),
-        TopK = Int(a, "top-k"),
-        TopP = Double(a, "top-p"),
-        MinP = Double(a, "min-p"),
-        TypicalP = Double(a, "typical-p"),
-        RepetitionPenalty = Double(a, "repetition-penalty"),
-        PresencePenalty = Double(a, "presence-penalty"),
-        FrequencyPenalty = Double(a, "frequency-penalty"),
-        NoRepeatNgramSize = Int(a, "no-repeat-ngram-size"),
-        NumBeams = Int(a, "num-beams"),
-        LengthPenalty = Double(a, "length-penalty"),
-        EarlyStopping = Switch(raw, "early-stopping"),
-        NumReturnSequences = Int(a, "num-return-sequences"),
-        Stop = a.GetAll("stop") is { Count: > 0 } stops ? stops.Select(Unescape).ToArray() : null,
-        Seed = a.Get("seed") is { } seed
-            ? ulong.TryParse(seed, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : throw new CliException($"--seed (={seed}) must be a non-negative integer")
+        SettingKind.Integer => a.Get(d.Flag) is null ? null : a.GetInt(d.Flag, 0, d.CliMinimum ?? int.MinValue),
+        SettingKind.Number => Double(a, d.Flag),
+        SettingKind.Switch => Switch(raw, d.Flag),
+        SettingKind.Strings => a.GetAll(d.Flag) is { Count: > 0 } values ? values.Select(Unescape).ToArray() : null,
+        SettingKind.Seed => a.Get(d.Flag) is { } seed
+            ? ulong.TryParse(seed, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : throw new CliException($"--{d.Flag} (={seed}) must be a non-negative integer")
             : null,
+        _ => throw new InvalidOperationException($"no CLI reading for {d.Kind}"),
     };
 
     /// <summary>A validation message in CLI terms: "top_p (=2) ..." becomes "--top-p (=2) ...".</summary>
@@ -52,8 +38,6 @@ public static class DecodingFlags
         issue.Message.StartsWith(issue.Parameter, StringComparison.Ordinal)
             ? "--" + issue.Parameter.Replace('_', '-') + issue.Message[issue.Parameter.Length..]
             : issue.Message;
-
-    static int? Int(CliArgs a, string name) => a.Get(name) is null ? null : a.GetInt(name, 0);
 
     static double? Double(CliArgs a, string name)
     {

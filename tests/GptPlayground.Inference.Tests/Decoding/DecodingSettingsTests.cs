@@ -174,4 +174,22 @@ public class DecodingSettingsTests
         Assert.Equal(DecodingSettings.Names.Order(), names.Order());          // nothing but the settings (no computed Mode)
         Assert.Throws<ArgumentException>(() => DecodingSettings.Describe("temprature"));
     }
+
+    [Fact]
+    public void Every_property_of_the_record_has_one_descriptor_that_reads_and_writes_it()
+    {
+        var set = DecodingSettings.Defaults with { Seed = 7, Stop = ["x"] };
+
+        var names = JsonDocument.Parse(JsonSerializer.Serialize(set)).RootElement.EnumerateObject().Select(p => p.Name).ToList();
+
+        Assert.Equal(names, DecodingSetting.All.Select(d => d.Name));           // same settings, same order
+        foreach (var d in DecodingSetting.All)
+        {
+            var value = d.GetValue(set);
+            Assert.NotNull(value);
+            Assert.Null(d.GetValue(d.WithValue(set, null)));
+            Assert.Equal(value, d.GetValue(d.WithValue(new DecodingSettings(), value)));
+            Assert.Equal("--" + d.Name.Replace('_', '-'), "--" + d.Flag);
+        }
+    }
 }

@@ -15,7 +15,6 @@ public sealed class FolderCycleTests
     static readonly string[] KnownCycles =
     [
         "GptPlayground <-> GptPlayground/Cli <-> GptPlayground/Web",
-        "GptPlayground.Notebooks <-> GptPlayground.Notebooks/Format",
         "GptPlayground.Onnx <-> GptPlayground.Onnx/Protobuf",
         "GptPlayground/Components/Cells <-> GptPlayground/Components/Share",
         "GptPlayground <-> GptPlayground/Cli <-> GptPlayground/Components <-> GptPlayground/Web",

@@ -137,4 +137,11 @@ public class DecodingCliTests(CliModels models) : IClassFixture<CliModels>
         Assert.Equal(2, r.ExitCode);
         Assert.Contains(expected, r.Error);
     }
+
+    [Fact]
+    public void The_help_lists_every_decoding_setting_as_a_flag()
+    {
+        foreach (var setting in GptPlayground.Inference.Decoding.DecodingSetting.All)
+            Assert.Contains($"[--{setting.Flag}", GptPlayground.Cli.CommandLine.Usage);
+    }
 }

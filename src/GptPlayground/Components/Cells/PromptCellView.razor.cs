@@ -123,7 +123,7 @@ public sealed partial class PromptCellView : IDisposable
     /// <summary>The settings a variant runs with: notebook defaults, the variant's own, then samples (sampling variants) and the fixed seed.</summary>
     DecodingSettings Effective(DecodingVariant variant)
     {
-        var s = DecodingYaml.Merge(NotebookDecoding, variant.Settings);
+        var s = DecodingSettings.Merge(NotebookDecoding, variant.Settings);
         // N samples only where they can differ: sampling variants (greedy would repeat itself; beams return their best)
         if (samples > 1 && s.Mode == DecodingMode.Sample && variant.Settings.NumReturnSequences is null) s = s with { NumReturnSequences = samples };
         if (s.Mode == DecodingMode.Sample && variant.Settings.Seed is null)

@@ -7,7 +7,7 @@ namespace GptPlayground.Components.Decoding;
 
 /// <summary>
 /// Edits a <see cref="DecodingSettings"/> (two-way: <see cref="Value"/> / <see cref="ValueChanged"/>). Every setting of
-/// the decoding suite has a field, its one-sentence explanation (<see cref="DecodingSettings.Describe"/>) and, inline,
+/// the decoding suite (<see cref="DecodingSetting.All"/>, grouped by <see cref="DecodingSetting.Group"/>) has a field, its one-sentence explanation (<see cref="DecodingSettings.Describe"/>) and, inline,
 /// the errors and "ignored in this mode" warnings of <see cref="DecodingSettings.Validate"/> about it. An empty field is
 /// unset: it inherits from <see cref="Inherited"/> (a notebook's defaults), then the model, then the defaults; the
 /// placeholder shows the inherited value.
@@ -18,6 +18,9 @@ public sealed partial class DecodingPanel
     readonly string idPrefix = $"dec{Interlocked.Increment(ref instances)}-";
     string? seedText;
     string? seedError;
+
+    /// <summary>The fieldsets: every setting under its group, groups in the order they first appear.</summary>
+    static readonly IReadOnlyList<IGrouping<string, DecodingSetting>> Groups = DecodingSetting.All.GroupBy(d => d.Group).ToArray();
 
     /// <summary>The settings edited here (only the values set on this level).</summary>
     [Parameter] public DecodingSettings Value { get; set; } = new();
@@ -38,7 +41,7 @@ public sealed partial class DecodingPanel
     [Parameter] public string AriaLabel { get; set; } = "Decoding settings";
 
     /// <summary>These settings over the inherited ones: what a run uses (before the model's generation_config).</summary>
-    public DecodingSettings Effective => DecodingYaml.Merge(Inherited, Value);
+    public DecodingSettings Effective => DecodingSettings.Merge(Inherited, Value);
 
     /// <summary>Validation of <see cref="Effective"/>.</summary>
     public DecodingValidation Validation => Effective.Validate(ContextLength, PromptLength);
@@ -52,14 +55,14 @@ public sealed partial class DecodingPanel
     string Id(string name) => idPrefix + name;
 
     /// <summary>"default 0.9" or "notebook 0.7": where an empty field's value comes from.</summary>
-    string Placeholder<T>(Func<DecodingSettings, T?> get)
+    string Placeholder(DecodingSetting setting)
     {
-        if (Inherited is not null && get(Inherited) is { } inherited) return $"notebook: {Format(inherited)}";
-        return get(DecodingSettings.Defaults) is { } d ? $"default: {Format(d)}" : "";
+        if (Inherited is not null && setting.GetValue(Inherited) is { } inherited) return $"notebook: {Format(inherited)}";
+        return setting.DefaultValue is { } d ? $"default: {Format(d)}" : "";
     }
 
-    string Tri(bool? value, Func<DecodingSettings, bool?> get) =>
-        value is null ? $"(unset: {Placeholder(get)})" : value.Value ? "true" : "false";
+    string Tri(DecodingSetting setting) =>
+        setting.GetValue(Value) is bool value ? value ? "true" : "false" : $"(unset: {Placeholder(setting)})";
 
     static string Format(object value) => value switch
     {
