@@ -5,15 +5,15 @@ public enum ExecutionProvider
 {
     /// <summary>ONNX Runtime's CPU provider (the default; always available).</summary>
     Cpu,
-    /// <summary>NVIDIA GPU through the CUDA execution provider plugin (an opt-in install, see README).</summary>
+    /// <summary>NVIDIA GPU through ONNX Runtime's CUDA execution provider (needs CUDA 13 + cuDNN 9, see README: Running on an NVIDIA GPU).</summary>
     Cuda,
-    /// <summary>CUDA when its plugin loads and a session can be created on it, else CPU; the choice and the reason are reported.</summary>
+    /// <summary>CUDA when its provider loads and a session can be created on it, else CPU; the choice and the reason are reported.</summary>
     Auto,
 }
 
 /// <summary>The provider a model actually runs on, and why (what <see cref="ExecutionProvider.Auto"/> decided).</summary>
 /// <param name="Provider">Cpu or Cuda, never Auto.</param>
-/// <param name="Reason">One sentence for the user, e.g. "auto: CUDA plugin not installed (see README: Enabling CUDA); using CPU".</param>
+/// <param name="Reason">One sentence for the user, e.g. "auto: the CUDA provider cannot load (libcublasLt.so.13: ...); ...; using CPU".</param>
 public sealed record ProviderChoice(ExecutionProvider Provider, string Reason)
 {
     /// <summary>Lower-case name as used by the CLI and model cards: "cpu" or "cuda".</summary>
