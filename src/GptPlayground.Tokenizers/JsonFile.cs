@@ -14,10 +14,13 @@ internal static class JsonFile
     /// <param name="path">The file.</param>
     /// <param name="display">The name to show in messages.</param>
     /// <exception cref="TokenizerException">The file cannot be read or is not valid JSON.</exception>
-    public static JsonDocument? TryRead(string path, string display)
+    public static JsonDocument? TryRead(string path, string display) =>
+        File.Exists(path) ? Parse(ReadBytes(path, display), display) : null;
+
+    /// <summary>Parses the bytes of a JSON file (a UTF-8 BOM is skipped).</summary>
+    /// <exception cref="TokenizerException">Not valid JSON; the message names the file, the line and the byte.</exception>
+    public static JsonDocument Parse(byte[] bytes, string display)
     {
-        if (!File.Exists(path)) return null;
-        byte[] bytes = ReadBytes(path, display);
         try
         {
             return JsonDocument.Parse(bytes.AsMemory(bytes.AsSpan().StartsWith(Utf8Bom) ? Utf8Bom.Length : 0));

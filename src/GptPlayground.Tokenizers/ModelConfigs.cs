@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace GptPlayground.Tokenizers;
 
 /// <summary>
-/// The JSON files beside the tokenizer that say which tokens are special: <c>generation_config.json</c>,
+/// What the JSON files beside the tokenizer (read once, <see cref="ModelFiles"/>) say about special tokens: <c>generation_config.json</c>,
 /// <c>config.json</c>, <c>genai_config.json</c> (ids), <c>tokenizer_config.json</c> and <c>special_tokens_map.json</c>
 /// (token names, <c>add_bos_token</c>, <c>added_tokens_decoder</c>). Every file is optional.
 /// </summary>
@@ -21,25 +21,19 @@ internal sealed class ModelConfigs
     public JsonElement? TokenizerConfig { get; private set; }
 
     /// <exception cref="TokenizerException">A file exists but cannot be read or is not valid JSON.</exception>
-    public static ModelConfigs Read(string directory, string folderDisplay)
+    public static ModelConfigs Read(ModelFiles files)
     {
-        var configs = new ModelConfigs(folderDisplay);
+        var configs = new ModelConfigs(files.Display);
         foreach (var file in new[] { "generation_config.json", "config.json", "genai_config.json" })
         {
-            var root = configs.ReadFile(directory, file);
+            var root = files.TokenizerJson(file);
             var ids = file == "genai_config.json" ? root?.Get("model") : root;
-            if (ids is { ValueKind: JsonValueKind.Object }) configs.idSources.Add(($"{folderDisplay}/{file}", ids.Value));
+            if (ids is { ValueKind: JsonValueKind.Object }) configs.idSources.Add(($"{files.Display}/{file}", ids.Value));
         }
-        configs.TokenizerConfig = configs.ReadFile(directory, "tokenizer_config.json");
-        foreach (var root in new[] { configs.TokenizerConfig, configs.ReadFile(directory, "special_tokens_map.json") })
+        configs.TokenizerConfig = files.TokenizerJson("tokenizer_config.json");
+        foreach (var root in new[] { configs.TokenizerConfig, files.TokenizerJson("special_tokens_map.json") })
             if (root is { ValueKind: JsonValueKind.Object } r) configs.nameSources.Add(r);
         return configs;
-    }
-
-    JsonElement? ReadFile(string directory, string file)
-    {
-        using var document = JsonFile.TryRead(Path.Combine(directory, file), $"{folderDisplay}/{file}");
-        return document?.RootElement.Clone();
     }
 
     /// <summary>

@@ -21,11 +21,16 @@ public static class TokenizerLoader
     /// Unigram models, other pre-tokenizers, normalizers or decoders): the message names the file and the piece.</exception>
     public static ITokenizer Load(string modelDirectory) => LoadWith(modelDirectory, modelFactory: null);
 
+    /// <summary><see cref="Load(string)"/> from a folder's files already read (the model loader shares them with the engine).</summary>
+    /// <exception cref="TokenizerException">As <see cref="Load(string)"/>.</exception>
+    public static ITokenizer Load(ModelFiles files) => LoadWith(files.Directory, modelFactory: null, files);
+
     /// <summary><see cref="Load(string)"/> with another BPE model (the tests' reference implementation).</summary>
-    internal static ITokenizer LoadWith(string modelDirectory, Func<TokenizerParts, IBpeModel>? modelFactory)
+    internal static ITokenizer LoadWith(string modelDirectory, Func<TokenizerParts, IBpeModel>? modelFactory, ModelFiles? files = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
-        string display = DisplayName(modelDirectory);
+        files ??= ModelFiles.Read(modelDirectory);   // a missing folder has no files
+        string display = files.Display;
         if (!Directory.Exists(modelDirectory)) throw new TokenizerException($"{display}: folder not found");
 
         string tokenizerJson = Path.Combine(modelDirectory, "tokenizer.json");
@@ -34,20 +39,11 @@ public static class TokenizerLoader
         bool haveJson = File.Exists(tokenizerJson), haveGpt2 = File.Exists(vocabJson) && File.Exists(mergesTxt);
         if (!haveJson && !haveGpt2) throw new TokenizerException($"{display}: no tokenizer.json or vocab.json+merges.txt found");
 
-        var configs = ModelConfigs.Read(modelDirectory, display);
+        var configs = ModelConfigs.Read(files);
         var parts = haveJson
             ? TokenizerJson.Read(tokenizerJson, $"{display}/tokenizer.json")
             : Gpt2Files.Read(vocabJson, mergesTxt, display, configs);
         var (special, namedIds) = configs.Resolve(parts);
         return parts.Build(special, namedIds, modelFactory);
-    }
-
-    /// <summary>How messages name the folder: its parent and its own name ("models/phi3").</summary>
-    static string DisplayName(string directory)
-    {
-        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
-        string name = Path.GetFileName(full);
-        string? parent = Path.GetFileName(Path.GetDirectoryName(full));
-        return string.IsNullOrEmpty(parent) ? name : $"{parent}/{name}";
     }
 }

@@ -17,6 +17,8 @@ public sealed class LanguageModel : IDisposable
     internal OrtMemoryInfo CacheMemory { get; }
 
     public ModelFolder Folder { get; }
+    /// <summary>The folder's configs, read once (the chat-template code reads the template from here).</summary>
+    public ModelFiles Files { get; }
     public ModelConfig Config { get; }
     public DecoderLayout Layout { get; }
     public ModelCard Card { get; }
@@ -32,11 +34,11 @@ public sealed class LanguageModel : IDisposable
     /// <summary>Maximum prompt + generated tokens, when the configs state it.</summary>
     public int? ContextLength => Config.ContextLength;
 
-    LanguageModel(ModelFolder folder, ModelConfig config, InferenceSession session, ProviderChoice provider, OrtMemoryInfo cacheMemory)
+    LanguageModel(ModelFolder folder, ModelFiles files, ModelConfig config, InferenceSession session, ProviderChoice provider, OrtMemoryInfo cacheMemory)
     {
-        Folder = folder; Config = config; Session = session; Provider = provider; CacheMemory = cacheMemory;
+        Folder = folder; Files = files; Config = config; Session = session; Provider = provider; CacheMemory = cacheMemory;
         Layout = DecoderLayout.Discover(TensorSignature.From(session.InputMetadata), TensorSignature.From(session.OutputMetadata), config, folder.Name);
-        (Tokenizer, TokenizerError) = ModelInspector.LoadTokenizer(folder);
+        (Tokenizer, TokenizerError) = ModelInspector.LoadTokenizer(files);
         EosTokenIds = config.EosTokenIds.Concat(Tokenizer?.Special.Eos ?? []).Distinct().ToArray();
         PadTokenId = config.PadTokenId ?? Tokenizer?.Special.Pad ?? (EosTokenIds.Count > 0 ? EosTokenIds[0] : 0);
         OnnxModelInfo? info = null;
@@ -49,11 +51,12 @@ public sealed class LanguageModel : IDisposable
     public static LanguageModel Load(string path, ExecutionProvider provider = ExecutionProvider.Cpu)
     {
         var folder = ModelFolder.Open(path);
-        var config = ModelConfig.Read(folder.Path);
+        var files = ModelFiles.Read(folder.Path);
+        var config = ModelConfig.From(files);
         var (session, choice, memory) = SessionFactory.Create(folder.OnnxFile, provider, folder.Name);
         try
         {
-            return new LanguageModel(folder, config, session, choice, memory);
+            return new LanguageModel(folder, files, config, session, choice, memory);
         }
         catch
         {

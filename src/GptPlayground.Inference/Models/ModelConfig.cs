@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GptPlayground.Inference.Decoding;
+using GptPlayground.Tokenizers;
 
 namespace GptPlayground.Inference.Models;
 
@@ -36,11 +37,15 @@ public sealed record ModelConfig
 
     /// <summary>Reads and merges the configs found in <paramref name="folder"/>.</summary>
     /// <exception cref="ModelException">A config file exists but is not valid JSON.</exception>
-    public static ModelConfig Read(string folder)
+    public static ModelConfig Read(string folder) => From(ModelFiles.Read(folder));
+
+    /// <summary>Merges the configs of a folder's files, already read.</summary>
+    /// <exception cref="ModelException">A config file exists but is not valid JSON.</exception>
+    public static ModelConfig From(ModelFiles files)
     {
-        var config = ReadJson(folder, "config.json");
-        var genai = ReadJson(folder, "genai_config.json");
-        var generation = ReadJson(folder, "generation_config.json");
+        var config = ReadJson(files, "config.json");
+        var genai = ReadJson(files, "genai_config.json");
+        var generation = ReadJson(files, "generation_config.json");
         var model = genai is { } g && g.TryGetProperty("model", out var m) ? m : (JsonElement?)null;
         var decoder = model is { } md && md.TryGetProperty("decoder", out var d) ? d : (JsonElement?)null;
 
@@ -71,16 +76,15 @@ public sealed record ModelConfig
         };
     }
 
-    static JsonElement? ReadJson(string folder, string file)
+    static JsonElement? ReadJson(ModelFiles files, string file)
     {
-        var path = Path.Combine(folder, file);
-        if (!File.Exists(path)) return null;
+        var path = files.PathOf(file);
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw new ModelException($"{path}: expected a JSON object at the top level, found {doc.RootElement.ValueKind}");
-            return doc.RootElement.Clone();
+            if (files.LenientJson(file) is not { } root) return null;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new ModelException($"{path}: expected a JSON object at the top level, found {root.ValueKind}");
+            return root;
         }
         catch (JsonException e)
         {

@@ -15,10 +15,11 @@ public static class ModelInspector
     public static ModelCard Inspect(string path)
     {
         var folder = ModelFolder.Open(path);
-        var config = ModelConfig.Read(folder.Path);
+        var files = ModelFiles.Read(folder.Path);
+        var config = ModelConfig.From(files);
         var info = ReadInfo(folder);
         var layout = DecoderLayout.Discover(Signatures(info.Inputs), Signatures(info.Outputs), config, folder.Name);
-        var (tokenizer, tokenizerError) = LoadTokenizer(folder);
+        var (tokenizer, tokenizerError) = LoadTokenizer(files);
         return Card(folder, config, layout, info, tokenizer, tokenizerError);
     }
 
@@ -38,9 +39,10 @@ public static class ModelInspector
         }
     }
 
-    internal static (ITokenizer? Tokenizer, string? Error) LoadTokenizer(ModelFolder folder)
+    /// <summary>The folder's tokenizer, or why it has none.</summary>
+    public static (ITokenizer? Tokenizer, string? Error) LoadTokenizer(ModelFiles files)
     {
-        try { return (TokenizerLoader.Load(folder.Path), null); }
+        try { return (TokenizerLoader.Load(files), null); }
         catch (TokenizerException e) { return (null, e.Message); }
     }
 

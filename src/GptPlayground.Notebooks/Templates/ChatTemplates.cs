@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GptPlayground.Tokenizers;
 
 namespace GptPlayground.Notebooks.Templates;
 
@@ -22,15 +23,17 @@ public sealed record ModelPromptInfo(string? ChatTemplate, string? BosToken, str
     /// bos_token/eos_token as strings or <c>{"content": ...}</c>) and a <c>chat_template.jinja</c> file when present.
     /// A missing or unreadable file gives <see cref="None"/>'s values.
     /// </summary>
-    public static ModelPromptInfo Load(string modelDirectory)
+    public static ModelPromptInfo Load(string modelDirectory) => From(ModelFiles.Read(modelDirectory));
+
+    /// <summary><see cref="Load"/> from a folder's files already read (a loaded model's <c>Files</c>).</summary>
+    public static ModelPromptInfo From(ModelFiles files)
     {
         string? template = null, bos = null, eos = null;
-        var configPath = Path.Combine(modelDirectory, "tokenizer_config.json");
-        if (File.Exists(configPath))
+        if (files.TextOf("tokenizer_config.json") is { } text)
         {
             try
             {
-                var config = JsonNode.Parse(File.ReadAllText(configPath)) as JsonObject;
+                var config = JsonNode.Parse(text) as JsonObject;
                 template = config?["chat_template"] switch
                 {
                     JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
@@ -40,10 +43,9 @@ public sealed record ModelPromptInfo(string? ChatTemplate, string? BosToken, str
                 bos = TokenText(config?["bos_token"]);
                 eos = TokenText(config?["eos_token"]);
             }
-            catch (Exception e) when (e is JsonException or InvalidOperationException or IOException) { }
+            catch (Exception e) when (e is JsonException or InvalidOperationException) { }
         }
-        var jinja = Path.Combine(modelDirectory, "chat_template.jinja");
-        if (template is null && File.Exists(jinja)) template = File.ReadAllText(jinja);
+        template ??= files.TextOf(ModelFiles.ChatTemplateFile);
         return new ModelPromptInfo(template, bos, eos);
     }
 

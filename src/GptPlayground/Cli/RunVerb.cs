@@ -41,7 +41,7 @@ public static class RunVerb
                 ?? throw new CliException($"cell {index} ({prompt.Name}) names no model, the notebook has none and {catalog.Directory} has no usable model: add 'model: NAME' to the front matter");
             var model = await catalog.GetAsync(modelName, provider);
             var tokenizer = model.Tokenizer ?? throw new CliException($"{model.Folder.Name}: {model.TokenizerError ?? "no tokenizer"}");
-            var rendered = PromptRenderer.Render(notebook, prompt, ModelPromptInfo.Load(model.Folder.Path), tokenizer);
+            var rendered = PromptRenderer.Render(notebook, prompt, ModelPromptInfo.From(model.Files), tokenizer);
             if (rendered.TokenIds is not { Length: > 0 } ids)
                 throw new CliException($"cell {index} ({prompt.Name}): the prompt is empty after tokenization");
             foreach (var variant in PromptRenderer.VariantsOf(notebook, prompt))

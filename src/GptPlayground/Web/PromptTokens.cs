@@ -51,9 +51,10 @@ public sealed class PromptTokens(ModelCatalog catalog)
                 var path = catalog.Resolve(name);
                 var entry = catalog.Inspect(path);
                 if (!entry.IsOk) return new ModelText(null, ModelPromptInfo.None, null, entry.Status);
-                var prompt = ModelPromptInfo.Load(path);
-                try { return new ModelText(TokenizerLoader.Load(path), prompt, entry.Card?.ContextLength, null); }
-                catch (TokenizerException e) { return new ModelText(null, prompt, entry.Card?.ContextLength, e.Message); }
+                var files = ModelFiles.Read(path);
+                var prompt = ModelPromptInfo.From(files);
+                var (tokenizer, error) = ModelInspector.LoadTokenizer(files);
+                return new ModelText(tokenizer, prompt, entry.Card?.ContextLength, error);
             }
             catch (Inference.ModelException e) { return new ModelText(null, ModelPromptInfo.None, null, e.Message); }
         })).Value;
