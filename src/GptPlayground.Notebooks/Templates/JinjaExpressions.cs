@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text;
 
@@ -113,6 +114,7 @@ static class ExprParser
 
     public static Expr Expression(ExprTokens t)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();   // deeply nested source: an exception, not a stack overflow
         var e = Or(t);
         if (t.IsName("if"))
         {
@@ -138,7 +140,11 @@ static class ExprParser
         return e;
     }
 
-    static Expr Not(ExprTokens t) => t.TakeName("not") ? new Unary("not", Not(t)) : Compare(t);
+    static Expr Not(ExprTokens t)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        return t.TakeName("not") ? new Unary("not", Not(t)) : Compare(t);
+    }
 
     static Expr Compare(ExprTokens t)
     {
@@ -182,6 +188,7 @@ static class ExprParser
 
     static Expr UnaryMinus(ExprTokens t)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         if (t.TakeOp("-")) return FilterAndTest(t, new Unary("-", UnaryMinus(t)));
         if (t.TakeOp("+")) return UnaryMinus(t);
         return FilterAndTest(t, Postfix(t, Primary(t)));

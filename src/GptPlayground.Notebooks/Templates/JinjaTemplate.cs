@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace GptPlayground.Notebooks.Templates;
@@ -30,25 +31,41 @@ public sealed class JinjaTemplate
     {
         var segments = JinjaLexer.Split(source);
         int pos = 0;
-        var nodes = ParseNodes(segments, ref pos, []);
-        if (pos < segments.Count) throw new ChatTemplateException($"unexpected {{% {segments[pos].Text} %}}");
-        return new JinjaTemplate(nodes);
+        try
+        {
+            var nodes = ParseNodes(segments, ref pos, []);
+            if (pos < segments.Count) throw new ChatTemplateException($"unexpected {{% {segments[pos].Text} %}}");
+            return new JinjaTemplate(nodes);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw new ChatTemplateException("the template nests too deeply to parse");
+        }
     }
 
     /// <summary>Renders with the given variables (strings, bools, numbers, lists, dictionaries of those).</summary>
-    /// <exception cref="ChatTemplateException">raise_exception was called, or a value was used in a way not supported.</exception>
-    public string Render(IReadOnlyDictionary<string, object?> variables)
+    /// <param name="variables">The template's variables.</param>
+    /// <param name="limits">The sandbox's budgets; <see cref="JinjaLimits.Default"/> when null. A chat template comes with a
+    /// model folder, i.e. from whoever published the model: it must not be able to pin a core, exhaust memory or
+    /// overflow the stack (which would end the process).</param>
+    /// <param name="cancellationToken">Checked every 1,024 steps.</param>
+    /// <exception cref="ChatTemplateException">raise_exception was called, a value was used in a way not supported, or
+    /// the template went past one of its <paramref name="limits"/> (the message names the limit).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public string Render(IReadOnlyDictionary<string, object?> variables, JinjaLimits? limits = null, CancellationToken cancellationToken = default)
     {
+        var run = new Interpreter(limits ?? JinjaLimits.Default, cancellationToken);
         var sb = new StringBuilder();
         var scope = new Scope(null);
         foreach (var (k, v) in variables) scope.Vars[k] = v;
         scope.Vars["raise_exception"] = new Callable((args, _) => throw new ChatTemplateException("the template raised: " + Values.Str(args.FirstOrDefault())));
         scope.Vars["namespace"] = new Callable((_, kw) => { var ns = new Namespace(); foreach (var (k, v) in kw) ns[k] = v; return ns; });
-        scope.Vars["range"] = new Callable((args, _) => Values.Range(args));
+        scope.Vars["range"] = new Callable((args, _) => Values.Range(args, run.Limits.MaxItems));
         scope.Vars["strftime_now"] = new Callable((args, _) => DateTime.Now.ToString(Values.PyDateFormat(Values.Str(args.FirstOrDefault())), CultureInfo.InvariantCulture));
         scope.Vars["dict"] = new Callable((_, kw) => new Dictionary<string, object?>(kw));
-        try { Exec(body, scope, sb); }
+        try { run.Exec(body, scope, sb); }
         catch (LoopSignal) { throw new ChatTemplateException("break/continue outside a loop"); }
+        catch (InsufficientExecutionStackException) { throw new ChatTemplateException("the template nests too deeply (recursion without end?)"); }
         catch (Exception e) when (e is InvalidCastException or FormatException or ArgumentException or OverflowException or DivideByZeroException or KeyNotFoundException)
         {
             throw new ChatTemplateException($"template error: {e.Message}");
@@ -71,6 +88,7 @@ public sealed class JinjaTemplate
 
     static List<Node> ParseNodes(List<Segment> segs, ref int pos, string[] enders)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         var nodes = new List<Node>();
         while (pos < segs.Count)
         {
@@ -230,147 +248,195 @@ public sealed class JinjaTemplate
         }
     }
 
-    void Exec(List<Node> nodes, Scope scope, StringBuilder sb)
+    /// <summary>One render: the budgets and what has been spent of them.</summary>
+    sealed class Interpreter(JinjaLimits limits, CancellationToken cancellationToken)
     {
-        foreach (var node in nodes)
+        public JinjaLimits Limits { get; } = limits;
+        long steps;
+        int depth;
+
+        /// <summary>Counts one unit of work (a statement, a loop iteration, an expression).</summary>
+        void Step()
         {
-            switch (node)
+            if (++steps > Limits.MaxSteps)
+                throw new ChatTemplateException($"the template ran past its budget of {Limits.MaxSteps:N0} steps (an endless or very long loop?)");
+            if ((steps & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        void Append(StringBuilder sb, string text)
+        {
+            if ((long)sb.Length + text.Length > Limits.MaxOutputChars)
+                throw new ChatTemplateException($"the template's output passed {Limits.MaxOutputChars:N0} characters");
+            sb.Append(text);
+        }
+
+        /// <summary>Refuses strings and lists past the budgets, whichever operation made them.</summary>
+        object? Bounded(object? value) => value switch
+        {
+            string text when text.Length > Limits.MaxOutputChars => throw new ChatTemplateException($"the template builds a string longer than {Limits.MaxOutputChars:N0} characters"),
+            List<object?> list when list.Count > Limits.MaxItems => throw new ChatTemplateException($"the template builds a list of more than {Limits.MaxItems:N0} items"),
+            _ => value,
+        };
+
+        public void Exec(List<Node> nodes, Scope scope, StringBuilder sb)
+        {
+            RuntimeHelpers.EnsureSufficientExecutionStack();
+            foreach (var node in nodes)
             {
-                case TextNode t: sb.Append(t.Text); break;
-                case OutputNode o: sb.Append(Values.Str(Eval(o.Expr, scope))); break;
-                case IfNode i:
+                Step();
+                switch (node)
                 {
-                    bool done = false;
-                    foreach (var (cond, b) in i.Branches)
-                        if (Values.Truthy(Eval(cond, scope))) { Exec(b, scope, sb); done = true; break; }
-                    if (!done && i.Else is not null) Exec(i.Else, scope, sb);
-                    break;
-                }
-                case ForNode f: ExecFor(f, scope, sb); break;
-                case SetNode s:
-                {
-                    object? value;
-                    if (s.Block is not null) { var inner = new StringBuilder(); Exec(s.Block, scope, inner); value = inner.ToString(); }
-                    else value = Eval(s.Value!, scope);
-                    if (s.Attribute is null) scope.Vars[s.Target] = value;
-                    else if (scope.Get(s.Target) is Namespace ns) ns[s.Attribute] = value;
-                    else throw new ChatTemplateException($"cannot set {s.Target}.{s.Attribute}: {s.Target} is not a namespace()");
-                    break;
-                }
-                case MacroNode m:
-                {
-                    var defScope = scope;
-                    scope.Vars[m.Name] = new Callable((args, kw) =>
+                    case TextNode t: Append(sb, t.Text); break;
+                    case OutputNode o: Append(sb, Values.Str(Eval(o.Expr, scope))); break;
+                    case IfNode i:
                     {
-                        var call = new Scope(defScope);
-                        for (int k = 0; k < m.Params.Count; k++)
+                        bool done = false;
+                        foreach (var (cond, b) in i.Branches)
+                            if (Values.Truthy(Eval(cond, scope))) { Exec(b, scope, sb); done = true; break; }
+                        if (!done && i.Else is not null) Exec(i.Else, scope, sb);
+                        break;
+                    }
+                    case ForNode f: ExecFor(f, scope, sb); break;
+                    case SetNode s:
+                    {
+                        object? value;
+                        if (s.Block is not null) { var inner = new StringBuilder(); Exec(s.Block, scope, inner); value = inner.ToString(); }
+                        else value = Eval(s.Value!, scope);
+                        if (s.Attribute is null) scope.Vars[s.Target] = value;
+                        else if (scope.Get(s.Target) is Namespace ns) ns[s.Attribute] = value;
+                        else throw new ChatTemplateException($"cannot set {s.Target}.{s.Attribute}: {s.Target} is not a namespace()");
+                        break;
+                    }
+                    case MacroNode m:
+                    {
+                        var defScope = scope;
+                        scope.Vars[m.Name] = new Callable((args, kw) =>
                         {
-                            var (pn, def) = m.Params[k];
-                            call.Vars[pn] = k < args.Count ? args[k] : kw.TryGetValue(pn, out var v) ? v : def is null ? Undefined.Value : Eval(def, defScope);
-                        }
-                        var inner = new StringBuilder();
-                        Exec(m.Body, call, inner);
-                        return inner.ToString();
-                    });
-                    break;
+                            if (++depth > Limits.MaxDepth)
+                                throw new ChatTemplateException($"the template nests macro calls deeper than {Limits.MaxDepth} (recursion without end?)");
+                            var call = new Scope(defScope);
+                            for (int k = 0; k < m.Params.Count; k++)
+                            {
+                                var (pn, def) = m.Params[k];
+                                call.Vars[pn] = k < args.Count ? args[k] : kw.TryGetValue(pn, out var v) ? v : def is null ? Undefined.Value : Eval(def, defScope);
+                            }
+                            var inner = new StringBuilder();
+                            try { Exec(m.Body, call, inner); }
+                            finally { depth--; }
+                            return inner.ToString();
+                        });
+                        break;
+                    }
+                    case LoopControl lc: throw new LoopSignal(lc.Break);
                 }
-                case LoopControl lc: throw new LoopSignal(lc.Break);
             }
         }
-    }
 
-    void ExecFor(ForNode f, Scope scope, StringBuilder sb)
-    {
-        var iterableExpr = f.Iterable;
-        var filter = f.Filter;
-        if (iterableExpr is ForFilterMarker m) { iterableExpr = m.Iterable; filter = m.Filter; }
-        var items = Values.Iterate(Eval(iterableExpr, scope)).ToList();
-        if (filter is not null)
+        void ExecFor(ForNode f, Scope scope, StringBuilder sb)
         {
-            items = items.Where(item =>
+            var iterableExpr = f.Iterable;
+            var filter = f.Filter;
+            if (iterableExpr is ForFilterMarker m) { iterableExpr = m.Iterable; filter = m.Filter; }
+            var items = Values.Iterate(Eval(iterableExpr, scope)).ToList();
+            if (filter is not null)
             {
-                var probe = new Scope(scope);
-                Bind(probe, f.Targets, item);
-                return Values.Truthy(Eval(filter, probe));
-            }).ToList();
-        }
-        if (items.Count == 0) { if (f.Else is not null) Exec(f.Else, scope, sb); return; }
-        for (int i = 0; i < items.Count; i++)
-        {
-            var inner = new Scope(scope);
-            Bind(inner, f.Targets, items[i]);
-            int index = i;
-            inner.Vars["loop"] = new Dictionary<string, object?>
-            {
-                ["index"] = (long)(i + 1), ["index0"] = (long)i, ["first"] = i == 0, ["last"] = i == items.Count - 1,
-                ["length"] = (long)items.Count, ["revindex"] = (long)(items.Count - i), ["revindex0"] = (long)(items.Count - i - 1),
-                ["previtem"] = i > 0 ? items[i - 1] : Undefined.Value, ["nextitem"] = i + 1 < items.Count ? items[i + 1] : Undefined.Value,
-                ["cycle"] = new Callable((args, _) => args.Count == 0 ? Undefined.Value : args[index % args.Count]),
-            };
-            try { Exec(f.Body, inner, sb); }
-            catch (LoopSignal signal) { if (signal.IsBreak) break; }
-        }
-    }
-
-    static void Bind(Scope scope, List<string> targets, object? item)
-    {
-        if (targets.Count == 1) { scope.Vars[targets[0]] = item; return; }
-        var parts = Values.Iterate(item).ToList();
-        if (parts.Count != targets.Count) throw new ChatTemplateException($"cannot unpack {parts.Count} values into {targets.Count} names");
-        for (int i = 0; i < targets.Count; i++) scope.Vars[targets[i]] = parts[i];
-    }
-
-    object? Eval(Expr e, Scope scope)
-    {
-        switch (e)
-        {
-            case Literal l: return l.Value;
-            case Name n: return scope.Get(n.Id);
-            case ListExpr l: return l.Items.Select(i => Eval(i, scope)).ToList();
-            case DictExpr d:
-            {
-                var dict = new Dictionary<string, object?>();
-                foreach (var (k, v) in d.Items) dict[Values.Str(Eval(k, scope))] = Eval(v, scope);
-                return dict;
-            }
-            case Attr a: return Values.GetAttr(Eval(a.Target, scope), a.Id);
-            case Index i: return Values.GetItem(Eval(i.Target, scope), Eval(i.Key, scope));
-            case Slice s:
-                return Values.SliceOf(Eval(s.Target, scope), s.Start is null ? null : Eval(s.Start, scope), s.Stop is null ? null : Eval(s.Stop, scope), s.Step is null ? null : Eval(s.Step, scope));
-            case Call c:
-            {
-                var target = Eval(c.Target, scope);
-                if (target is not Callable fn) throw new ChatTemplateException($"'{Describe(c.Target)}' is not a function this interpreter knows");
-                return fn.Invoke(c.Args.Select(x => Eval(x, scope)).ToList(), c.Kwargs.ToDictionary(k => k.Name, k => Eval(k.Value, scope)));
-            }
-            case Filter f:
-                return Filters.Apply(f.Id, Eval(f.Target, scope), f.Args.Select(x => Eval(x, scope)).ToList(), f.Kwargs.ToDictionary(k => k.Name, k => Eval(k.Value, scope)));
-            case Test t:
-            {
-                bool r = Filters.Test(t.Id, Eval(t.Target, scope), t.Args.Select(x => Eval(x, scope)).ToList());
-                return t.Negated ? !r : r;
-            }
-            case Unary u:
-            {
-                var v = Eval(u.Operand, scope);
-                return u.Op switch
+                items = items.Where(item =>
                 {
-                    "not" => !Values.Truthy(v),
-                    "-" => v switch { long x => (object)(-x), double x => -x, _ => throw new ChatTemplateException("unary minus on a non-number") },
-                    _ => throw new ChatTemplateException("unknown operator " + u.Op),
-                };
+                    var probe = new Scope(scope);
+                    Bind(probe, f.Targets, item);
+                    return Values.Truthy(Eval(filter, probe));
+                }).ToList();
             }
-            case Binary b:
+            if (items.Count == 0) { if (f.Else is not null) Exec(f.Else, scope, sb); return; }
+            for (int i = 0; i < items.Count; i++)
             {
-                if (b.Op == "and") { var l = Eval(b.Left, scope); return Values.Truthy(l) ? Eval(b.Right, scope) : l; }
-                if (b.Op == "or") { var l = Eval(b.Left, scope); return Values.Truthy(l) ? l : Eval(b.Right, scope); }
-                return Values.BinaryOp(b.Op, Eval(b.Left, scope), Eval(b.Right, scope));
+                Step();
+                var inner = new Scope(scope);
+                Bind(inner, f.Targets, items[i]);
+                int index = i;
+                inner.Vars["loop"] = new Dictionary<string, object?>
+                {
+                    ["index"] = (long)(i + 1), ["index0"] = (long)i, ["first"] = i == 0, ["last"] = i == items.Count - 1,
+                    ["length"] = (long)items.Count, ["revindex"] = (long)(items.Count - i), ["revindex0"] = (long)(items.Count - i - 1),
+                    ["previtem"] = i > 0 ? items[i - 1] : Undefined.Value, ["nextitem"] = i + 1 < items.Count ? items[i + 1] : Undefined.Value,
+                    ["cycle"] = new Callable((args, _) => args.Count == 0 ? Undefined.Value : args[index % args.Count]),
+                };
+                try { Exec(f.Body, inner, sb); }
+                catch (LoopSignal signal) { if (signal.IsBreak) break; }
             }
-            case Conditional c:
-                return Values.Truthy(Eval(c.Condition, scope)) ? Eval(c.Then, scope) : c.Else is null ? Undefined.Value : Eval(c.Else, scope);
-            default:
-                throw new ChatTemplateException("unsupported expression");
         }
+
+        static void Bind(Scope scope, List<string> targets, object? item)
+        {
+            if (targets.Count == 1) { scope.Vars[targets[0]] = item; return; }
+            var parts = Values.Iterate(item).ToList();
+            if (parts.Count != targets.Count) throw new ChatTemplateException($"cannot unpack {parts.Count} values into {targets.Count} names");
+            for (int i = 0; i < targets.Count; i++) scope.Vars[targets[i]] = parts[i];
+        }
+
+        object? Eval(Expr e, Scope scope)
+        {
+            RuntimeHelpers.EnsureSufficientExecutionStack();
+            Step();
+            return Bounded(EvalUnbounded(e, scope));
+        }
+
+        object? EvalUnbounded(Expr e, Scope scope)
+        {
+            switch (e)
+            {
+                case Literal l: return l.Value;
+                case Name n: return scope.Get(n.Id);
+                case ListExpr l: return l.Items.Select(i => Eval(i, scope)).ToList();
+                case DictExpr d:
+                {
+                    var dict = new Dictionary<string, object?>();
+                    foreach (var (k, v) in d.Items) dict[Values.Str(Eval(k, scope))] = Eval(v, scope);
+                    return dict;
+                }
+                case Attr a: return Values.GetAttr(Eval(a.Target, scope), a.Id);
+                case Index i: return Values.GetItem(Eval(i.Target, scope), Eval(i.Key, scope));
+                case Slice s:
+                    return Values.SliceOf(Eval(s.Target, scope), s.Start is null ? null : Eval(s.Start, scope), s.Stop is null ? null : Eval(s.Stop, scope), s.Step is null ? null : Eval(s.Step, scope));
+                case Call c:
+                {
+                    var target = Eval(c.Target, scope);
+                    if (target is not Callable fn) throw new ChatTemplateException($"'{Describe(c.Target)}' is not a function this interpreter knows");
+                    return fn.Invoke(c.Args.Select(x => Eval(x, scope)).ToList(), c.Kwargs.ToDictionary(k => k.Name, k => Eval(k.Value, scope)));
+                }
+                case Filter f:
+                    return Filters.Apply(f.Id, Eval(f.Target, scope), f.Args.Select(x => Eval(x, scope)).ToList(), f.Kwargs.ToDictionary(k => k.Name, k => Eval(k.Value, scope)));
+                case Test t:
+                {
+                    bool r = Filters.Test(t.Id, Eval(t.Target, scope), t.Args.Select(x => Eval(x, scope)).ToList());
+                    return t.Negated ? !r : r;
+                }
+                case Unary u:
+                {
+                    var v = Eval(u.Operand, scope);
+                    return u.Op switch
+                    {
+                        "not" => !Values.Truthy(v),
+                        "-" => v switch { long x => (object)(-x), double x => -x, _ => throw new ChatTemplateException("unary minus on a non-number") },
+                        _ => throw new ChatTemplateException("unknown operator " + u.Op),
+                    };
+                }
+                case Binary b:
+                {
+                    if (b.Op == "and") { var l = Eval(b.Left, scope); return Values.Truthy(l) ? Eval(b.Right, scope) : l; }
+                    if (b.Op == "or") { var l = Eval(b.Left, scope); return Values.Truthy(l) ? l : Eval(b.Right, scope); }
+                    var (left, right) = (Eval(b.Left, scope), Eval(b.Right, scope));
+                    if (b.Op == "*" && left is string text && right is long times && (double)text.Length * times > Limits.MaxOutputChars)
+                        throw new ChatTemplateException($"the template builds a string longer than {Limits.MaxOutputChars:N0} characters");
+                    return Values.BinaryOp(b.Op, left, right);
+                }
+                case Conditional c:
+                    return Values.Truthy(Eval(c.Condition, scope)) ? Eval(c.Then, scope) : c.Else is null ? Undefined.Value : Eval(c.Else, scope);
+                default:
+                    throw new ChatTemplateException("unsupported expression");
+            }
+        }
+
     }
 
     static string Describe(Expr e) => e switch { Name n => n.Id, Attr a => Describe(a.Target) + "." + a.Id, _ => "expression" };
