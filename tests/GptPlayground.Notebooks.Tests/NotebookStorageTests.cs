@@ -141,6 +141,63 @@ public sealed class NotebookStorageTests : IDisposable
     }
 
     [Fact]
+    public void Listing_enters_no_linked_folder_so_a_loop_or_an_outside_link_shows_nothing_extra()
+    {
+        storage.SaveAs("real.md", Sample("real"));
+        Directory.CreateSymbolicLink(Path.Combine(storage.Root, "self"), storage.Root);      // a loop
+        Directory.CreateSymbolicLink(Path.Combine(storage.Root, "usr"), outside);           // outside names and times
+        File.CreateSymbolicLink(Path.Combine(storage.Root, "leak.md"), Path.Combine(outside, "secret.md"));
+
+        var names = storage.List().Select(i => i.Name);
+
+        Assert.Equal(["real.md"], names);
+    }
+
+    [Fact]
+    public void A_name_part_over_200_bytes_is_refused_with_the_limit_and_one_at_200_saves_and_deletes()
+    {
+        var e = Assert.Throws<NotebookStorageException>(() => storage.SaveAs(new string('a', 251) + ".md", Sample()));
+        Assert.Contains("at most 200 bytes", e.Message);
+
+        var longest = new string('b', 197) + ".md";
+        storage.SaveAs(longest, Sample("long"));
+        var entry = storage.Delete(longest);
+        Assert.Equal(longest, storage.Restore(entry.Id));
+        Assert.Equal("long", storage.Open(longest).Notebook.Title);
+    }
+
+    [Fact]
+    public void A_cjk_name_saves_deletes_and_restores()
+    {
+        var name = new string('語', 60) + ".md";   // 180 bytes; percent-escaped it would be 540
+        storage.SaveAs(name, Sample("cjk"));
+
+        var entry = storage.Delete(name);
+
+        Assert.Equal(name, Assert.Single(storage.Trash()).Name);
+        Assert.Equal(name, storage.Restore(entry.Id));
+        Assert.Equal("cjk", storage.Open(name).Notebook.Title);
+    }
+
+    [Fact]
+    public void Temporary_files_of_interrupted_saves_are_removed_at_start_unless_fresh()
+    {
+        var old1 = Path.Combine(storage.Root, ".a.md.0123456789abcdef0123456789abcdef.tmp");
+        var old2 = Path.Combine(storage.Root, NotebookStorage.TempPrefix + "0123456789abcdef0123456789abcdef.tmp");
+        var fresh = Path.Combine(storage.Root, NotebookStorage.TempPrefix + "fedcba9876543210fedcba9876543210.tmp");
+        var other = Path.Combine(storage.Root, ".editor-swap.tmp");
+        foreach (var f in new[] { old1, old2, fresh, other }) File.WriteAllText(f, "partial");
+        foreach (var f in new[] { old1, old2, other }) File.SetLastWriteTimeUtc(f, DateTime.UtcNow.AddHours(-1));
+
+        _ = new NotebookStorage(storage.Root);
+
+        Assert.False(File.Exists(old1));
+        Assert.False(File.Exists(old2));
+        Assert.True(File.Exists(fresh));    // another process may be saving right now
+        Assert.True(File.Exists(other));    // not ours
+    }
+
+    [Fact]
     public void Files_over_5_MB_are_refused()
     {
         File.WriteAllText(Path.Combine(storage.Root, "big.md"), new string('a', (int)NotebookStorage.MaxBytes + 1));

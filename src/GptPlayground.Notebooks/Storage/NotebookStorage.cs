@@ -65,6 +65,13 @@ public sealed class NotebookStorage
     /// <summary>Largest notebook file read or written: 5 MB.</summary>
     public const long MaxBytes = 5 * 1024 * 1024;
 
+    /// <summary>Start of the name of <see cref="WriteAtomic"/>'s temporary files.</summary>
+    public const string TempPrefix = ".gptplayground-";
+
+    /// <summary>Longest part of a notebook name between '/', in UTF-8 bytes (file systems stop at 255; the rest is
+    /// kept for the trash's time stamp).</summary>
+    public const int MaxNamePartBytes = 200;
+
     /// <summary>Name of the trash folder inside the prompts folder.</summary>
     public const string TrashFolder = ".trash";
 
@@ -79,19 +86,64 @@ public sealed class NotebookStorage
         // the folder itself may be a link (prompts -> /data/prompts): names are checked against where it really is
         Root = info.LinkTarget is not null ? info.ResolveLinkTarget(returnFinalTarget: true)!.FullName : info.FullName;
         Root = Path.TrimEndingDirectorySeparator(Root);
+        RemoveOrphanedTempFiles();
+    }
+
+    /// <summary>
+    /// Removes the temporary files of saves that never finished (the process was killed between write and rename):
+    /// <c>.NAME.md.HEX.tmp</c> (older versions) and <c>.gptplayground-HEX.tmp</c>, older than a minute so that a save in
+    /// progress in another process is left alone.
+    /// </summary>
+    void RemoveOrphanedTempFiles()
+    {
+        var cutoff = DateTime.UtcNow - TimeSpan.FromMinutes(1);
+        foreach (var path in NotebookFolders().SelectMany(d => SafeFiles(d, ".*.tmp")))
+        {
+            var name = Path.GetFileName(path);
+            bool ours = name.StartsWith(TempPrefix, StringComparison.Ordinal) || name.Contains(".md.", StringComparison.OrdinalIgnoreCase);
+            try { if (ours && File.GetLastWriteTimeUtc(path) < cutoff) File.Delete(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    IEnumerable<string> NotebookFolders()
+    {
+        var pending = new Stack<(DirectoryInfo Folder, int Depth)>();
+        pending.Push((new DirectoryInfo(Root), 0));
+        while (pending.Count > 0)
+        {
+            var (folder, depth) = pending.Pop();
+            yield return folder.FullName;
+            IEnumerable<DirectoryInfo> subs;
+            try { subs = folder.EnumerateDirectories().ToList(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            foreach (var sub in subs)
+                if (sub.LinkTarget is null && !sub.Name.StartsWith('.') && depth < MaxListedFolderDepth) pending.Push((sub, depth + 1));
+        }
+    }
+
+    static IEnumerable<string> SafeFiles(string folder, string pattern)
+    {
+        try { return Directory.GetFiles(folder, pattern); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return []; }
     }
 
     /// <summary>Full path of the prompts folder.</summary>
     public string Root { get; }
 
-    /// <summary>Every notebook (*.md) in the folder and its subfolders, except hidden ones, by name.</summary>
+    /// <summary>
+    /// Every notebook (*.md) in the folder and its subfolders, except hidden ones, by name. Links to folders are not
+    /// entered (a link loop or a link to / would never end, and a link outside would list outside names); a linked
+    /// file is listed only when it stays inside the folder. At most <see cref="MaxListedFolderDepth"/> folders deep.
+    /// </summary>
     public IReadOnlyList<NotebookInfo> List()
     {
         var list = new List<NotebookInfo>();
-        foreach (var path in Directory.EnumerateFiles(Root, "*.md", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden }))
+        foreach (var path in NotebookFiles())
         {
             var name = Path.GetRelativePath(Root, path).Replace(Path.DirectorySeparatorChar, '/');
-            if (name.Split('/').Any(s => s.StartsWith('.'))) continue;
+            try { PathOf(name); }
+            catch (NotebookStorageException) { continue; }   // a link that leads outside: not ours to show
             var file = new FileInfo(path);
             string? title = null, error = null;
             try { title = Open(name).Notebook.Title; }
@@ -99,6 +151,31 @@ public sealed class NotebookStorage
             list.Add(new NotebookInfo(name, title, file.Length, file.LastWriteTimeUtc, error));
         }
         return list.OrderBy(i => i.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>How deep <see cref="List"/> looks into subfolders.</summary>
+    public const int MaxListedFolderDepth = 16;
+
+    IEnumerable<string> NotebookFiles()
+    {
+        var pending = new Stack<(DirectoryInfo Folder, int Depth)>();
+        pending.Push((new DirectoryInfo(Root), 0));
+        while (pending.Count > 0)
+        {
+            var (folder, depth) = pending.Pop();
+            IEnumerable<FileSystemInfo> entries;
+            try { entries = folder.EnumerateFileSystemInfos().ToList(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            foreach (var entry in entries)
+            {
+                if (entry.Name.StartsWith('.')) continue;
+                if (entry is DirectoryInfo sub)
+                {
+                    if (sub.LinkTarget is null && depth < MaxListedFolderDepth) pending.Push((sub, depth + 1));
+                }
+                else if (entry.Name.EndsWith(".md", StringComparison.OrdinalIgnoreCase)) yield return entry.FullName;
+            }
+        }
     }
 
     /// <summary>True when a notebook of that name exists.</summary>
@@ -197,8 +274,12 @@ public sealed class NotebookStorage
         var trash = Path.Combine(Root, TrashFolder);
         Directory.CreateDirectory(trash);
         var now = DateTime.UtcNow;
-        // NAME with '/' as "%2F" + "~" + UTC time: the original name and the time can be read back from the id
-        var id = $"{Uri.EscapeDataString(Normalize(name))}~{now:yyyyMMddTHHmmssfff}Z.md";
+        // NAME with '%', '/' and '~' escaped + "~" + UTC time: the original name and the time can be read back from the
+        // id, which stays within a file name's 255 bytes for any name PathOf accepts in one part (CJK is 3 bytes a
+        // character here, 9 if it were percent-escaped)
+        var id = $"{EscapeForTrash(Normalize(name))}~{now:yyyyMMddTHHmmssfff}Z.md";
+        if (Encoding.UTF8.GetByteCount(id) > 255)
+            throw new NotebookStorageException($"{Normalize(name)} is nested too deep to keep in the trash (its trash name would pass 255 bytes); move it to a shorter path first");
         File.Move(from, Path.Combine(trash, id));
         return new TrashEntry(id, Normalize(name), now);
     }
@@ -226,6 +307,8 @@ public sealed class NotebookStorage
         File.Move(from, to);
         return Normalize(name);
     }
+
+    static string EscapeForTrash(string name) => name.Replace("%", "%25").Replace("/", "%2F").Replace("~", "%7E");
 
     static TrashEntry? ParseTrashId(string id)
     {
@@ -259,6 +342,8 @@ public sealed class NotebookStorage
             throw new NotebookStorageException($"notebook name '{name}' must not contain '..', '.' or empty parts: notebooks stay inside the prompts folder");
         if (segments.Any(s => s.StartsWith('.')))
             throw new NotebookStorageException($"notebook name '{name}' must not have hidden parts (starting with '.')");
+        if (segments.FirstOrDefault(s => Encoding.UTF8.GetByteCount(s) > MaxNamePartBytes) is { } tooLong)
+            throw new NotebookStorageException($"notebook name part '{tooLong[..Math.Min(tooLong.Length, 40)]}...' is {Encoding.UTF8.GetByteCount(tooLong)} bytes: at most {MaxNamePartBytes} bytes (UTF-8) between '/'; choose a shorter name");
         var full = Path.GetFullPath(Path.Combine(Root, Path.Combine(segments)));
         if (!full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw new NotebookStorageException($"notebook name '{name}' leaves the prompts folder");
@@ -345,7 +430,8 @@ public sealed class NotebookStorage
     {
         var dir = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        // short and fixed-length: a name near the 255-byte limit must still get a temporary file
+        var temp = Path.Combine(dir, $"{TempPrefix}{Guid.NewGuid():N}.tmp");
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
