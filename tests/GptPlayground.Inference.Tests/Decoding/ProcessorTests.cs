@@ -79,6 +79,17 @@ public class ProcessorTests
     }
 
     [Theory]
+    [InlineData(1e-39f)]            // 2 / t overflows a float
+    [InlineData(0f)]                 // 1e-300 as a float
+    [InlineData(float.Epsilon)]
+    public void Temperature_near_zero_takes_its_greedy_limit_without_nan(float t)
+    {
+        var result = Run(new TemperatureProcessor(t), [1f, 2f, -1f, float.NegativeInfinity, 2f, 0f]);
+
+        Assert.Equal([float.NegativeInfinity, 0f, float.NegativeInfinity, float.NegativeInfinity, 0f, float.NegativeInfinity], result);
+    }
+
+    [Theory]
     [InlineData(2, new[] { 1f, 3f, 2f, 0f }, new[] { 1, 2 })]
     [InlineData(2, new[] { 1f, 3f, 2f, 3f }, new[] { 1, 3 })]
     [InlineData(1, new[] { 1f, 3f, 2f, 3f }, new[] { 1, 3 })]       // ties at the k-th value are kept

@@ -17,6 +17,19 @@ public class DecodingCliTests(CliModels models) : IClassFixture<CliModels>
     static int[] Tokens(JsonElement sequence) => sequence.GetProperty("tokens").EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
     [Fact]
+    public async Task Sampling_at_a_vanishing_temperature_gives_the_greedy_tokens_with_finite_logprobs()
+    {
+        var greedy = Json(await Generate("--prompt", "Once upon", "--max-new-tokens", "6", "--json"));
+
+        var cold = Json(await Generate("--prompt", "Once upon", "--max-new-tokens", "6", "--do-sample", "--temperature", "1e-300", "--seed", "1", "--json"));
+
+        var sequence = cold.GetProperty("sequences")[0];
+        Assert.Equal(Tokens(greedy.GetProperty("sequences")[0]), Tokens(sequence));
+        Assert.All(sequence.GetProperty("steps").EnumerateArray(), step =>
+            Assert.Equal(0.0, step.GetProperty("processed_logprob").GetDouble()));   // all the mass on the argmax, not NaN
+    }
+
+    [Fact]
     public async Task Seeded_sampling_json_has_processed_logprobs_and_repeats_exactly()
     {
         string[] args = ["--prompt", "Once upon", "--max-new-tokens", "8", "--do-sample", "--temperature", "0.8", "--top-p", "0.9", "--top-k", "0",
