@@ -367,7 +367,7 @@ public sealed class NotebookStorage
     string ExistingPath(string name)
     {
         var path = PathOf(name);
-        if (!File.Exists(path)) throw new NotebookStorageException($"no notebook {Normalize(name)} in {Root}");
+        if (!File.Exists(path)) throw new NotebookStorageException($"no notebook {Normalize(name)} in the prompts folder");
         return path;
     }
 

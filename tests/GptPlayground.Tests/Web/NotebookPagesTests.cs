@@ -107,6 +107,25 @@ public class NotebookPagesTests(WebModels models) : IClassFixture<WebModels>, ID
         Assert.Equal(Example, await response.Content.ReadAsStringAsync());
         Assert.Equal("sentiment.md", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.DoesNotContain(prompts, await missing.Content.ReadAsStringAsync());   // no server paths in responses
         Assert.NotEqual(HttpStatusCode.OK, outside.StatusCode);
+    }
+
+    [Fact]
+    public async Task Download_of_a_non_utf8_or_oversized_file_is_a_4xx_with_a_message()
+    {
+        File.WriteAllBytes(Path.Combine(prompts, "latin1.md"), [(byte)'a', 0xE9, (byte)'\n']);
+        File.WriteAllText(Path.Combine(prompts, "huge.md"), new string('x', 6 * 1024 * 1024));
+        await using var factory = PlaygroundFactory.Create(models.Directory, promptsDirectory: prompts);
+        var client = factory.CreateClient();
+
+        var latin1 = await client.GetAsync("/download/latin1.md");
+        var huge = await client.GetAsync("/download/huge.md");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, latin1.StatusCode);
+        Assert.Contains("not valid UTF-8", await latin1.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        Assert.Contains("over 5 MB", await huge.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(prompts, await huge.Content.ReadAsStringAsync());
     }
 }
