@@ -3,7 +3,7 @@ namespace GptPlayground.Tokenizers;
 /// <summary>
 /// Turns text into token ids and back, the way the model's Hugging Face tokenizer does.
 /// Instances are immutable apart from an internal cache and are safe to share between threads.
-/// Get one from <see cref="TokenizerLoader.Load"/>.
+/// Get one from <see cref="TokenizerLoader.Load(string)"/>.
 /// </summary>
 /// <example>
 /// <code>

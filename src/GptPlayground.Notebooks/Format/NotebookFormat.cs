@@ -23,24 +23,19 @@ namespace GptPlayground.Notebooks;
 /// </remarks>
 public static partial class NotebookFormat
 {
-    /// <summary>Info string of a markdown cell written as a fenced block (when its text would not read back raw).</summary>
-    public const string MarkdownCellRole = "markdown-cell";
+    /// <summary>Info string of a markdown cell written as a fenced block (<see cref="CellSyntax.MarkdownCellRole"/>).</summary>
+    public const string MarkdownCellRole = CellSyntax.MarkdownCellRole;
 
-    /// <summary>The line between two markdown cells.</summary>
-    public const string CellMarker = "<!-- cell -->";
+    /// <summary>The line between two markdown cells (<see cref="CellSyntax.CellMarker"/>).</summary>
+    public const string CellMarker = CellSyntax.CellMarker;
 
     static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UsePreciseSourceLocation().Build();
 
     [GeneratedRegex(@"^#{1,6}[ \t]+(zero-shot|few-shot|instruction)[ \t]*(?::(.*))?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CellHeading();
 
-    static readonly string[] CommonRoles = ["cell", "expected", "decoding", "output"];
-    static readonly Dictionary<PromptKind, string[]> KindRoles = new()
-    {
-        [PromptKind.ZeroShot] = ["instruction", "input"],
-        [PromptKind.FewShot] = ["instruction", "template", "example", "example-output", "query"],
-        [PromptKind.Instruction] = ["system", "user"],
-    };
+    static readonly IReadOnlyList<string> CommonRoles = CellSyntax.CommonRoles;
+    static readonly IReadOnlyDictionary<PromptKind, string[]> KindRoles = CellSyntax.KindRoles;
     static readonly HashSet<string> AllRoles = [.. CommonRoles, .. KindRoles.Values.SelectMany(r => r), MarkdownCellRole];
 
     // ------------------------------------------------------------------ reading
@@ -300,12 +295,7 @@ public static partial class NotebookFormat
 
         void StartCell(Element heading)
         {
-            PromptCell c = heading.Role.ToLowerInvariant() switch
-            {
-                "zero-shot" => new ZeroShotCell(),
-                "few-shot" => new FewShotCell(),
-                _ => new InstructionCell(),
-            };
+            PromptCell c = CellSyntax.NewCell(heading.Role);
             c.Name = heading.Heading.Trim();
             cell = c;
             cellHasBlocks = false;
@@ -429,6 +419,6 @@ public static partial class NotebookFormat
         }
     }
 
-    static string KindName(PromptKind kind) => kind switch { PromptKind.ZeroShot => "zero-shot", PromptKind.FewShot => "few-shot", _ => "instruction" };
-    static string HeadingName(PromptKind kind) => kind switch { PromptKind.ZeroShot => "Zero-shot", PromptKind.FewShot => "Few-shot", _ => "Instruction" };
+    static string KindName(PromptKind kind) => CellSyntax.Name(kind);
+    static string HeadingName(PromptKind kind) => CellSyntax.Heading(kind);
 }

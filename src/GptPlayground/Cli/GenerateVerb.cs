@@ -3,6 +3,7 @@ using GptPlayground.Inference.Decoding;
 using GptPlayground.Inference.Generation;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Runtime;
+using GptPlayground.Services;
 
 namespace GptPlayground.Cli;
 

@@ -1,4 +1,5 @@
 using GptPlayground.Inference.Models;
+using GptPlayground.Services;
 
 namespace GptPlayground.Cli;
 

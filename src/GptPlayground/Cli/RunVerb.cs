@@ -1,16 +1,16 @@
 using System.Globalization;
 using System.Text;
-using GptPlayground.Inference.Generation;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Runtime;
+using GptPlayground.Inference.Serving;
 using GptPlayground.Notebooks;
-using GptPlayground.Notebooks.Templates;
+using GptPlayground.Services;
 
 namespace GptPlayground.Cli;
 
 /// <summary>
 /// <c>run NOTEBOOK.md [--out FILE] [--json] [--models DIR] [--provider P]</c>: runs every prompt cell with every
-/// decoding variant on its model (the cell's, else the notebook's, else the catalog's default), prints a table
+/// decoding variant through the <see cref="CellRunner"/> (the UI's path, one variant after another) on its model (the cell's, else the notebook's, else the catalog's default), prints a table
 /// (cell, variant, output, tokens/s) or, with --json, one JSON document; --out writes the notebook with the outputs
 /// kept (markdown), or JSON when FILE ends in .json.
 /// </summary>
@@ -29,6 +29,9 @@ public static class RunVerb
         var notebook = NotebookVerb.Read(path);
         var provider = ExecutionProviders.Parse(a.Get("provider") ?? "cpu");
         using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models, provider);
+        using var session = new PlaygroundSession();
+        var leases = new ModelLeases(catalog);
+        var runner = new CellRunner(new GenerationRunner(catalog, leases, new GenerationQueue(), session), catalog, leases);
 
         var rows = new List<RunRow>();
         int index = 0;
@@ -37,31 +40,28 @@ public static class RunVerb
             index++;
             if (cell is not PromptCell prompt) continue;
             cancellationToken.ThrowIfCancellationRequested();
-            var modelName = PromptRenderer.ModelOf(notebook, prompt) ?? catalog.DefaultModel()
+            var modelName = CellRunner.ModelOf(notebook, prompt, fallback: null) ?? catalog.DefaultModel()
                 ?? throw new CliException($"cell {index} ({prompt.Name}) names no model, the notebook has none and {catalog.Directory} has no usable model: add 'model: NAME' to the front matter");
-            var model = await catalog.GetAsync(modelName, provider);
-            var tokenizer = model.Tokenizer ?? throw new CliException($"{model.Folder.Name}: {model.TokenizerError ?? "no tokenizer"}");
-            var rendered = PromptRenderer.Render(notebook, prompt, ModelPromptInfo.From(model.Files), tokenizer);
-            if (rendered.TokenIds is not { Length: > 0 } ids)
-                throw new CliException($"cell {index} ({prompt.Name}): the prompt is empty after tokenization");
-            foreach (var variant in PromptRenderer.VariantsOf(notebook, prompt))
+            PreparedCell prepared;
+            try { prepared = await runner.PrepareAsync(new CellRunRequest(notebook, prompt, modelName), cancellationToken); }
+            catch (EmptyPromptException) { throw new CliException($"cell {index} ({prompt.Name}): the prompt is empty after tokenization"); }
+            var columns = new List<VariantRun>();
+            for (int v = 0; v < prepared.Variants.Count; v++)
             {
-                context.Error.WriteLine($"[{index}] {prompt.Name} / {variant.Name} on {model.Folder.Name}...");
-                var result = TextGenerator.Complete(model, [ids], variant.Settings, cancellationToken: cancellationToken);
-                var seq = result.Sequences[0];
-                var ms = (result.Stats.Prefill + result.Stats.Decode).TotalMilliseconds;
-                var tps = result.Stats.DecodeTokensPerSecond(1);
-                var output = new CellOutput
-                {
-                    Variant = variant.Name, Text = seq.Text, Tokens = seq.Tokens.Length, Finish = seq.Finish.ToString().ToLowerInvariant(),
-                    TimeMs = Math.Round(ms, 1), TokensPerSecond = Math.Round(tps, 1), Seed = variant.Settings.DoSample == true ? result.Settings?.Seed : null,
-                };
-                prompt.Outputs.RemoveAll(o => o.Variant == variant.Name);
-                prompt.Outputs.Add(output);
-                bool? matches = prompt.Expected is { } exp ? seq.Text.Trim() == exp.Trim() : null;
-                rows.Add(new RunRow(index, prompt.Name, prompt.Kind.ToString(), model.Folder.Name, variant.Name, rendered.Text, ids.Length, rendered.Format,
-                    rendered.Notes, seq.Text, seq.Tokens.Length, output.Finish!, output.TimeMs!.Value, output.TokensPerSecond!.Value, output.Seed, prompt.Expected, matches));
+                var variant = prepared.Variants[v];
+                context.Error.WriteLine($"[{index}] {prompt.Name} / {variant.Name} on {prepared.ModelName}...");
+                var column = new VariantRun(variant.Name, variant.Settings.Summary());
+                await runner.RunVariantAsync(prepared, v, column, () => Task.CompletedTask, cancellationToken);
+                if (column.Cancelled) throw new OperationCanceledException(cancellationToken);
+                if (column.Error is { } error) throw new CliException(error);
+                columns.Add(column);
+                var output = column.ToOutput()!;
+                bool? matches = prompt.Expected is { } exp ? output.Text.Trim() == exp.Trim() : null;
+                rows.Add(new RunRow(index, prompt.Name, prompt.Kind.ToString(), prepared.ModelName, variant.Name, prepared.Prompt.Text, prepared.PromptIds.Length,
+                    prepared.Prompt.Format, prepared.Prompt.Notes, output.Text, output.Tokens ?? 0, output.Finish!, output.TimeMs!.Value, output.TokensPerSecond!.Value,
+                    output.Seed, prompt.Expected, matches));
             }
+            CellRunner.KeepOutputs(prompt, columns);
         }
 
         if (a.Get("out") is { } outPath)

@@ -2,6 +2,7 @@ using System.Globalization;
 using GptPlayground.Inference.Generation;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Runtime;
+using GptPlayground.Services;
 
 namespace GptPlayground.Cli;
 

@@ -1,5 +1,8 @@
 using GptPlayground.Components;
+using GptPlayground.Inference.Models;
+using GptPlayground.Inference.Serving;
 using GptPlayground.Notebooks;
+using GptPlayground.Services;
 
 namespace GptPlayground.Web;
 
@@ -25,15 +28,24 @@ public static class PlaygroundWebApp
         builder.AddDefaultSettings();
         builder.UseDefaultUrlWhenNoneConfigured(DefaultUrl);
         builder.UseBuildOutputStaticAssets();
-        builder.AddInference();
-        builder.AddServing();
+        builder.AddInference(PlaygroundPaths.Models);
         builder.AddNotebooks(PlaygroundPaths.Prompts);
+        builder.AddPlaygroundServices();
         builder.AddPlaygroundUi();
 
         var app = builder.Build();
-        app.ValidateInference();
+        app.LogModels();
         app.MapNotebookDownloads();
         app.MapPlaygroundUi<App>();
+        return app;
+    }
+
+    /// <summary>Resolves the catalog once at startup, so that a bad <c>Playground:Provider</c> stops the app before it listens.</summary>
+    /// <exception cref="ArgumentException">The provider is not cpu, cuda or auto.</exception>
+    static WebApplication LogModels(this WebApplication app)
+    {
+        var catalog = app.Services.GetRequiredService<ModelCatalog>();
+        app.Logger.LogInformation("Models: {Directory} (provider {Provider})", catalog.Directory, catalog.DefaultProvider);
         return app;
     }
 }

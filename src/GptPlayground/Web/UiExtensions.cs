@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Radzen;
 
 namespace GptPlayground.Web;
@@ -5,11 +6,15 @@ namespace GptPlayground.Web;
 /// <summary>The Blazor Server UI: interactive server components, Radzen, static assets, error pages.</summary>
 public static class UiExtensions
 {
-    /// <summary>Registers Razor components with interactive server rendering and Radzen's services.</summary>
+    /// <summary>
+    /// Registers Razor components with interactive server rendering, Radzen's services, and the circuit handler that
+    /// closes a tab's <see cref="Services.PlaygroundSession"/> with its circuit.
+    /// </summary>
     public static WebApplicationBuilder AddPlaygroundUi(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
+        builder.Services.AddScoped<CircuitHandler, SessionCircuitHandler>();
         return builder;
     }
 

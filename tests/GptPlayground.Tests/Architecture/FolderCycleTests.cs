@@ -14,10 +14,7 @@ public sealed class FolderCycleTests
     /// </summary>
     static readonly string[] KnownCycles =
     [
-        "GptPlayground <-> GptPlayground/Cli <-> GptPlayground/Web",
         "GptPlayground.Onnx <-> GptPlayground.Onnx/Protobuf",
-        "GptPlayground/Components/Cells <-> GptPlayground/Components/Share",
-        "GptPlayground <-> GptPlayground/Cli <-> GptPlayground/Components <-> GptPlayground/Web",
     ];
 
     [Fact]

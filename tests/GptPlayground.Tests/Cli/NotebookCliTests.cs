@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GptPlayground.Services;
 
 namespace GptPlayground.Tests.Cli;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using GptPlayground.Onnx;
+using GptPlayground.Services;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

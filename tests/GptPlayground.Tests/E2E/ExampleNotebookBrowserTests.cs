@@ -1,3 +1,4 @@
+using GptPlayground.Services;
 using Microsoft.Playwright;
 
 namespace GptPlayground.Tests.E2E;

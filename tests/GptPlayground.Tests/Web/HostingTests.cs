@@ -1,4 +1,5 @@
 using GptPlayground.Inference.Models;
+using GptPlayground.Services;
 using GptPlayground.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

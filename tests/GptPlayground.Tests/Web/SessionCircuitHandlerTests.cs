@@ -1,3 +1,4 @@
+using GptPlayground.Services;
 using GptPlayground.Web;
 using Microsoft.Extensions.Configuration;
 

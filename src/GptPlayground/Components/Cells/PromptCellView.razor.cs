@@ -1,33 +1,29 @@
 using GptPlayground.Components.Decoding;
-using GptPlayground.Components.Tokens;
 using GptPlayground.Inference;
 using GptPlayground.Inference.Decoding;
 using GptPlayground.Notebooks;
+using GptPlayground.Services;
 using GptPlayground.Tokenizers;
-using GptPlayground.Web;
 using Microsoft.AspNetCore.Components;
 
 namespace GptPlayground.Components.Cells;
 
 /// <summary>
-/// Edits and runs one prompt cell. The prompt preview (exact text, token count, context bar) follows every edit.
-/// <b>Run cell</b> runs every decoding variant of the cell (the notebook's default settings under each variant's own)
-/// through the session's fair queue; the columns stream side by side, each with its settings summary and tokens/s,
+/// Edits one prompt cell and shows its runs. The prompt preview (exact text, token count, context bar) follows every edit.
+/// <b>Run cell</b> hands the cell to the <see cref="CellRunner"/>, which runs every decoding variant (the notebook's
+/// default settings under each variant's own) through the session's fair queue; the columns are views of its
+/// <see cref="VariantRun"/>s and stream side by side, each with its settings summary and tokens/s,
 /// and the first place where outputs differ is marked. Errors stay inside their column. <b>Compare prompt styles</b>
 /// runs the same input as zero-shot, few-shot and instruction prompts.
 /// </summary>
 public sealed partial class PromptCellView : IDisposable
 {
     /// <summary>The seed used by the fixed-seed toggle when a variant sets none.</summary>
-    public const ulong FixedSeed = 42;
+    public const ulong FixedSeed = CellRunner.FixedSeed;
 
-    readonly Dictionary<string, VariantRun> runs = new(StringComparer.Ordinal);
-    List<VariantRun>? styleRuns;
-    CancellationTokenSource? cancel;
+    CellRunState? subscribed;
     string? editing;
     string preset = "balanced";
-    int samples = 1;
-    bool fixedSeed = true;
     bool tokenView;
     List<TokenDetail>? promptTokens;
     double? promptPerplexity;
@@ -37,6 +33,9 @@ public sealed partial class PromptCellView : IDisposable
 
     /// <summary>The cell, edited in place.</summary>
     [Parameter, EditorRequired] public PromptCell Cell { get; set; } = default!;
+
+    /// <summary>The cell's run state (the notebook editor keeps one per cell, so that Run all can run it); a new one when not given.</summary>
+    [Parameter] public CellRunState State { get; set; } = new();
 
     /// <summary>Model names to choose from.</summary>
     [Parameter] public IReadOnlyList<string> Models { get; set; } = [];
@@ -50,16 +49,17 @@ public sealed partial class PromptCellView : IDisposable
     /// <summary>Raised when a run starts or ends (the notebook's Cancel button follows it).</summary>
     [Parameter] public EventCallback<bool> RunningChanged { get; set; }
 
-    [Inject] GenerationRunner Runner { get; set; } = default!;
+    [Inject] CellRunner Runner { get; set; } = default!;
+    [Inject] GenerationRunner Generation { get; set; } = default!;
     [Inject] PromptTokens Tokens { get; set; } = default!;
 
     /// <summary>True while the cell runs.</summary>
-    public bool Running => cancel is not null;
+    public bool Running => State.Running;
 
     string? NotebookModel => Notebook.Model ?? FallbackModel;
 
     /// <summary>The model this cell runs on.</summary>
-    public string? Model => Cell.Model ?? NotebookModel;
+    public string? Model => CellRunner.ModelOf(Notebook, Cell, FallbackModel);
 
     DecodingSettings? NotebookDecoding => Notebook.Decoding;
 
@@ -69,36 +69,49 @@ public sealed partial class PromptCellView : IDisposable
     PromptCount? Count => preview?.Count;
 
     /// <summary>The cell's variants; none means one "default" variant with the notebook's settings.</summary>
-    IReadOnlyList<DecodingVariant> Variants => Cell.Variants.Count > 0 ? Cell.Variants : [new DecodingVariant("default", new DecodingSettings())];
+    IReadOnlyList<DecodingVariant> Variants => CellRunner.VariantsOf(Cell);
 
     bool AddSpecialTokens => preview?.Prompt?.AddSpecialTokens ?? true;
 
-    /// <summary>One column per variant, in order, reusing the run of a variant that is still there.</summary>
+    /// <summary>The state's columns, each with the summary and validation of the settings it would run with.</summary>
     IReadOnlyList<VariantRun> Columns
     {
         get
         {
-            var list = new List<VariantRun>();
-            foreach (var v in Variants)
+            var columns = State.Columns(Cell);
+            for (int i = 0; i < columns.Count; i++)
             {
-                if (!runs.TryGetValue(v.Name, out var run))
-                {
-                    runs[v.Name] = run = new VariantRun(v.Name, "");
-                    if (Cell.Outputs.FirstOrDefault(o => o.Variant == v.Name) is { } saved) run.ShowSaved(saved);
-                }
-                var settings = Effective(v);
-                run.Summary = settings.Summary();
+                var settings = Effective(Variants[i]);
                 var validation = settings.Validate(Count?.ContextLength, Count?.Tokens);
-                run.SettingsErrors = validation.Errors.Select(e => e.Message).ToList();
-                run.SettingsWarnings = validation.Warnings.Select(e => e.Message).ToList();
-                list.Add(run);
+                columns[i].Summary = settings.Summary();
+                columns[i].SettingsErrors = validation.Errors.Select(e => e.Message).ToList();
+                columns[i].SettingsWarnings = validation.Warnings.Select(e => e.Message).ToList();
             }
-            return list;
+            return columns;
         }
     }
 
     /// <inheritdoc/>
-    protected override void OnParametersSet() => RefreshPreview();
+    protected override void OnParametersSet()
+    {
+        if (!ReferenceEquals(subscribed, State))
+        {
+            Unsubscribe();
+            subscribed = State;
+            State.Changed += Render;
+            State.RunningChanged += OnRunningChanged;
+        }
+        RefreshPreview();
+    }
+
+    void Unsubscribe()
+    {
+        if (subscribed is null) return;
+        subscribed.Changed -= Render;
+        subscribed.RunningChanged -= OnRunningChanged;
+    }
+
+    Task OnRunningChanged(bool running) => InvokeAsync(() => RunningChanged.InvokeAsync(running));
 
     void RefreshPreview()
     {
@@ -120,98 +133,61 @@ public sealed partial class PromptCellView : IDisposable
         await Changed.InvokeAsync();
     }
 
-    /// <summary>The settings a variant runs with: notebook defaults, the variant's own, then samples (sampling variants) and the fixed seed.</summary>
-    DecodingSettings Effective(DecodingVariant variant)
-    {
-        var s = DecodingSettings.Merge(NotebookDecoding, variant.Settings);
-        // N samples only where they can differ: sampling variants (greedy would repeat itself; beams return their best)
-        if (samples > 1 && s.Mode == DecodingMode.Sample && variant.Settings.NumReturnSequences is null) s = s with { NumReturnSequences = samples };
-        if (s.Mode == DecodingMode.Sample && variant.Settings.Seed is null)
-            s = s with { Seed = fixedSeed ? s.Seed ?? FixedSeed : null };
-        return s;
-    }
+    /// <summary>The settings a variant runs with (the runner's one rule, with the state's samples and seed options).</summary>
+    DecodingSettings Effective(DecodingVariant variant) => State.Request(Notebook, Cell, Model ?? "").Effective(variant);
 
     Task RunClickedAsync() => RunAsync(CancellationToken.None);
 
-    /// <summary>Runs every variant (concurrently: they wait their turns in the model's queue). Does nothing while running.</summary>
+    /// <summary>Runs every variant through the cell runner (the same call Run all makes). Does nothing while running.</summary>
     /// <param name="cancellationToken">Cancels the run (e.g. the notebook's Cancel).</param>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public Task RunAsync(CancellationToken cancellationToken)
     {
-        if (Running) return;
         RefreshPreview();
-        using var run = cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        await RunningChanged.InvokeAsync(true);
-        try
-        {
-            var columns = Columns;
-            if (PromptError is not null || Model is null)
-            {
-                foreach (var c in columns) c.ShowError(PromptError ?? "no model: choose one for the notebook or the cell (models/ has none?)");
-                return;
-            }
-            var tasks = Variants.Select((v, i) => columns[i].RunAsync(Runner, new RunRequest(Model, PromptText, Effective(v), AddSpecialTokens: AddSpecialTokens), Render, run.Token)).ToList();
-            StateHasChanged();
-            await Task.WhenAll(tasks);
-            Cell.Outputs = columns.Select(c => c.ToOutput()).OfType<CellOutput>().ToList();
-        }
-        finally
-        {
-            cancel = null;
-            await RunningChanged.InvokeAsync(false);
-            StateHasChanged();
-        }
+        _ = Columns;                                         // the columns' summaries follow the current settings
+        return State.RunAsync(Runner, Notebook, Cell, Model, cancellationToken);
     }
 
     Task Render() => InvokeAsync(StateHasChanged);
 
     /// <summary>Stops the running generations within one token.</summary>
-    public void Cancel() => cancel?.Cancel();
+    public void Cancel() => State.Cancel();
 
-    async Task CompareStylesAsync()
+    Task CompareStylesAsync()
     {
-        if (Running || Model is null) return;
-        var settings = Effective(Variants[0]);
+        if (Running || Model is not { } model) return Task.CompletedTask;
+        var first = Variants[0];
+        var summary = Effective(first).Summary();
         var styles = CellPrompts.Styles(Cell);
-        styleRuns = styles.Select(s => new VariantRun(s.Style, settings.Summary())).ToList();
-        using var run = cancel = new CancellationTokenSource();
-        await RunningChanged.InvokeAsync(true);
-        try
+        State.StyleRuns = styles.Select(s => new VariantRun(s.Style, summary)).ToList();
+        return State.WhileRunning(CancellationToken.None, async token =>
         {
             var tasks = styles.Select((s, i) =>
             {
-                var rendered = Tokens.Preview(Notebook, s.Cell, Model);
-                if (rendered.Prompt is null) { styleRuns[i].ShowError(rendered.Error ?? "cannot render"); return Task.CompletedTask; }
-                return styleRuns[i].RunAsync(Runner, new RunRequest(Model, rendered.Prompt.Text, settings, AddSpecialTokens: rendered.Prompt.AddSpecialTokens), Render, run.Token);
+                s.Cell.Variants = [first];                   // every style runs with the settings of the cell's first variant
+                return Runner.RunAsync(State.Request(Notebook, s.Cell, model), [State.StyleRuns[i]], Render, token);
             }).ToList();
             StateHasChanged();
             await Task.WhenAll(tasks);
-        }
-        finally
-        {
-            cancel = null;
-            await RunningChanged.InvokeAsync(false);
-        }
+        });
     }
 
-    async Task ScorePromptAsync()
+    Task ScorePromptAsync()
     {
-        if (Running || Model is null || PromptError is not null) return;
-        using var run = cancel = new CancellationTokenSource();
-        try
+        if (Running || Model is not { } model || PromptError is not null) return Task.CompletedTask;
+        return State.WhileRunning(CancellationToken.None, async token =>
         {
-            var score = await Runner.ScoreAsync(Model, PromptText, AddSpecialTokens, topLogprobs: 5, run.Token);
-            promptTokens = score.Tokens.Select(TokenDetail.FromScore).ToList();
-            promptPerplexity = score.Perplexity;
-        }
-        catch (OperationCanceledException) { }
-        catch (Exception e) when (e is ModelException or TokenizerException or ArgumentException)
-        {
-            PromptError = e.Message;
-        }
-        finally
-        {
-            cancel = null;
-        }
+            try
+            {
+                var score = await Generation.ScoreAsync(model, PromptText, AddSpecialTokens, topLogprobs: 5, token);
+                promptTokens = score.Tokens.Select(TokenDetail.FromScore).ToList();
+                promptPerplexity = score.Perplexity;
+            }
+            catch (OperationCanceledException) { }
+            catch (Exception e) when (e is ModelException or TokenizerException or ArgumentException)
+            {
+                PromptError = e.Message;
+            }
+        });
     }
 
     async Task AddVariantAsync()
@@ -227,7 +203,7 @@ public sealed partial class PromptCellView : IDisposable
     async Task RemoveVariantAsync(string name)
     {
         Cell.Variants.RemoveAll(v => v.Name == name);
-        runs.Remove(name);
+        State.Remove(name);
         if (editing == name) editing = null;
         await Changed.InvokeAsync();
     }
@@ -253,7 +229,7 @@ public sealed partial class PromptCellView : IDisposable
         Cell.Variants[i] = variant with { Name = name };
         for (int o = 0; o < Cell.Outputs.Count; o++)
             if (Cell.Outputs[o].Variant == variant.Name) Cell.Outputs[o] = Cell.Outputs[o] with { Variant = name };
-        if (runs.Remove(variant.Name, out var run)) { run.Name = name; runs[name] = run; }
+        State.Rename(variant.Name, name);
         editing = name;
         await Changed.InvokeAsync();
     }
@@ -266,5 +242,9 @@ public sealed partial class PromptCellView : IDisposable
     }
 
     /// <summary>Leaving the page cancels the cell's generations.</summary>
-    public void Dispose() => cancel?.Cancel();
+    public void Dispose()
+    {
+        Unsubscribe();
+        State.Cancel();
+    }
 }

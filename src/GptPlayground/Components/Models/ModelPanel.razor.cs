@@ -1,6 +1,6 @@
 using GptPlayground.Inference;
 using GptPlayground.Inference.Models;
-using GptPlayground.Web;
+using GptPlayground.Services;
 using Microsoft.AspNetCore.Components;
 
 namespace GptPlayground.Components.Models;

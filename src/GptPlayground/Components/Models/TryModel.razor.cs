@@ -1,33 +1,25 @@
-using System.Diagnostics;
-using System.Text;
-using GptPlayground.Inference;
 using GptPlayground.Inference.Decoding;
 using GptPlayground.Inference.Generation;
-using GptPlayground.Inference.Models;
-using GptPlayground.Tokenizers;
-using GptPlayground.Web;
+using GptPlayground.Notebooks;
+using GptPlayground.Services;
 using Microsoft.AspNetCore.Components;
 
 namespace GptPlayground.Components.Models;
 
 /// <summary>
 /// The "Try it" panel of one model: greedy generation from a typed prompt, streamed token by token,
-/// with tokens/s and the finish reason. The model loads on first use (shared with every session); the run waits
-/// for its turn in the model's fair queue (<see cref="GenerationRunner"/>).
-/// Cancel, leaving the page, or closing the browser cancels the generation within one step.
-/// Engine errors (<see cref="ModelException"/>, <see cref="TokenizerException"/>, <see cref="ArgumentException"/>)
-/// show inside the panel; anything else reaches the layout's error boundary.
+/// with tokens/s and the finish reason. The prompt runs as a one-cell notebook through the <see cref="CellRunner"/>
+/// (the same path as a notebook cell); the panel is a view of its <see cref="VariantRun"/>. The model loads on first
+/// use (shared with every session); the run waits for its turn in the model's fair queue.
+/// Cancel, leaving the page, or closing the browser cancels the generation within one step. Errors show inside the panel.
 /// </summary>
 public sealed partial class TryModel : IDisposable
 {
     /// <summary>Largest budget the panel accepts; the model's context length caps it further.</summary>
     public const int MaxNewTokensLimit = 4096;
 
-    /// <summary>How often the output re-renders while streaming (a render per token would flood the circuit on fast models).</summary>
-    static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(50);
-
     CancellationTokenSource? cancel;
-    StringBuilder? output;
+    VariantRun? run;
 
     /// <summary>Name of the model in the catalog.</summary>
     [Parameter, EditorRequired] public string Model { get; set; } = "";
@@ -38,7 +30,7 @@ public sealed partial class TryModel : IDisposable
     /// <summary>Raised once the model is loaded (a generation loads it on first use).</summary>
     [Parameter] public EventCallback Loaded { get; set; }
 
-    [Inject] GenerationRunner Runner { get; set; } = default!;
+    [Inject] CellRunner Runner { get; set; } = default!;
 
     /// <summary>The prompt text.</summary>
     public string Prompt { get; set; } = "";
@@ -63,7 +55,7 @@ public sealed partial class TryModel : IDisposable
     public string? Error { get; private set; }
 
     /// <summary>Generated text so far; null before the first Generate.</summary>
-    string? Output => output?.ToString();
+    string? Output => run is null ? null : run.Sequences.FirstOrDefault()?.Text ?? "";
 
     /// <summary>The prompt the output continues (as sent, shown dimmed before the output).</summary>
     string PromptShown { get; set; } = "";
@@ -75,54 +67,38 @@ public sealed partial class TryModel : IDisposable
     async Task GenerateAsync()
     {
         if (Running || MaxNewTokensError is not null) return;
-        using var run = cancel = new CancellationTokenSource();
+        using var stop = cancel = new CancellationTokenSource();
         Error = null;
-        output = new StringBuilder();
+        var column = run = new VariantRun("try", "");
         PromptShown = Prompt;
         Status = "loading the model…";
-        int tokens = 0;
-        FinishReason? finish = null;
-        var progress = new RunProgress();
-        progress.Changed += () => _ = InvokeAsync(() =>
-        {
-            Status = progress.QueuePosition is int place ? $"waiting in queue: position {place}" : "loading the model…";
-            StateHasChanged();
-        });
-        var stats = progress.Stats;
+        bool loaded = false;
+        var notebook = new Notebook { Model = Model, Decoding = new DecodingSettings { MaxNewTokens = MaxNewTokens!.Value } };
+        var request = new CellRunRequest(notebook, new ZeroShotCell { Input = Prompt }, Model) { TopLogprobs = 0 };
         try
         {
-            var request = new RunRequest(Model, Prompt, new DecodingSettings { MaxNewTokens = MaxNewTokens!.Value }, TopLogprobs: 0);
-            var sinceRender = Stopwatch.StartNew();
-            bool loaded = false;
-            await foreach (var step in Runner.RunAsync(request, progress, run.Token))
+            await Runner.RunAsync(request, [column], () => InvokeAsync(async () =>
             {
-                if (!loaded) { loaded = true; await Loaded.InvokeAsync(); }
-                output.Append(step.Text);
-                tokens++;
-                finish = step.Finish ?? finish;
-                if (sinceRender.Elapsed >= RenderInterval)
-                {
-                    Status = $"{progress.PromptTokens} prompt tokens · {tokens} generated · {stats.DecodeTokensPerSecond(1):0.0} tokens/s · generating…";
-                    StateHasChanged();
-                    sinceRender.Restart();
-                }
-            }
-            Status = Summary(tokens, stats, finish is { } f ? Describe(f) : "stopped");
-        }
-        catch (OperationCanceledException) when (run.IsCancellationRequested)
-        {
-            Status = Summary(tokens, stats, "cancelled");
-        }
-        catch (Exception e) when (e is ModelException or TokenizerException or ArgumentException)
-        {
-            Error = e.Message;
-            Status = Summary(tokens, stats, "failed");
+                if (!loaded && column.TokenCount > 0) { loaded = true; await Loaded.InvokeAsync(); }
+                if (column.Running) Status = Progress(column);
+                StateHasChanged();
+            }), stop.Token);
         }
         finally
         {
             cancel = null;
         }
+        if (column.Error is { } error) Error = error;
+        var finish = column.Sequences.FirstOrDefault()?.Finish;
+        Status = Summary(column.TokenCount, column.Stats,
+            column.Cancelled ? "cancelled" : column.Error is not null ? "failed" : finish is { } f ? Describe(f) : "stopped");
     }
+
+    /// <summary>The status line while the run is going: its place in the queue, loading, or the tokens so far.</summary>
+    static string Progress(VariantRun column) =>
+        column.QueuePosition is int place ? $"waiting in queue: position {place}"
+        : column.TokenCount == 0 ? "loading the model…"
+        : $"{column.PromptTokens} prompt tokens · {column.TokenCount} generated · {column.Stats.DecodeTokensPerSecond(1):0.0} tokens/s · generating…";
 
     /// <summary>Stops the running generation (the engine checks the token every step).</summary>
     void Cancel() => cancel?.Cancel();

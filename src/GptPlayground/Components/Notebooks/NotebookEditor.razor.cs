@@ -1,6 +1,7 @@
 using GptPlayground.Components.Cells;
 using GptPlayground.Inference.Models;
 using GptPlayground.Notebooks;
+using GptPlayground.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.JSInterop;
@@ -17,7 +18,7 @@ namespace GptPlayground.Components.Notebooks;
 /// </summary>
 public sealed partial class NotebookEditor : IDisposable
 {
-    readonly Dictionary<Cell, PromptCellView> cellViews = new(ReferenceEqualityComparer.Instance);
+    readonly Dictionary<Cell, CellRunState> cellRuns = new(ReferenceEqualityComparer.Instance);
     Notebook? notebook;
     NotebookVersion? version;
     string? loadError;
@@ -43,6 +44,7 @@ public sealed partial class NotebookEditor : IDisposable
 
     [Inject] NotebookStorage Storage { get; set; } = default!;
     [Inject] ModelCatalog Catalog { get; set; } = default!;
+    [Inject] CellRunner Runner { get; set; } = default!;
     [Inject] IJSRuntime JS { get; set; } = default!;
 
     /// <summary>True when there are edits that are not saved.</summary>
@@ -74,7 +76,7 @@ public sealed partial class NotebookEditor : IDisposable
         keepOutputs = notebook?.PromptCells.Any(c => c.Outputs.Count > 0) ?? false;
     }
 
-    static string KindName(Cell cell) => CellKinds.Name(cell);
+    static string KindName(Cell cell) => CellSyntax.Name(cell);
 
     void MarkDirty()
     {
@@ -137,7 +139,7 @@ public sealed partial class NotebookEditor : IDisposable
         try
         {
             notebook = NotebookFormat.Parse(draft!);
-            cellViews.Clear();
+            cellRuns.Clear();
             Dirty = true;
             saveMessage = "Draft restored: save to keep it.";
             saveFailed = false;
@@ -187,7 +189,7 @@ public sealed partial class NotebookEditor : IDisposable
     void Delete(int index)
     {
         var cell = notebook!.Cells[index];
-        if (cellViews.Remove(cell, out var view)) view.Cancel();
+        if (cellRuns.Remove(cell, out var state)) state.Cancel();
         Edit(() => notebook.Cells.RemoveAt(index));
     }
 
@@ -232,23 +234,30 @@ public sealed partial class NotebookEditor : IDisposable
             foreach (var cell in notebook.Cells.OfType<PromptCell>().ToList())
             {
                 if (all.IsCancellationRequested) break;
-                if (cellViews.TryGetValue(cell, out var view)) await view.RunAsync(all.Token);
+                await RunsOf(cell).RunAsync(Runner, notebook, cell, CellRunner.ModelOf(notebook, cell, fallbackModel), all.Token);
             }
         }
         finally
         {
             runAll = null;
-            running = cellViews.Values.Any(v => v.Running);
+            running = cellRuns.Values.Any(v => v.Running);
         }
+    }
+
+    /// <summary>The run state of a prompt cell: its view shows it, Run all runs it.</summary>
+    CellRunState RunsOf(Cell cell)
+    {
+        if (!cellRuns.TryGetValue(cell, out var state)) cellRuns[cell] = state = new CellRunState();
+        return state;
     }
 
     void CancelAll()
     {
         runAll?.Cancel();
-        foreach (var view in cellViews.Values) view.Cancel();
+        foreach (var state in cellRuns.Values) state.Cancel();
     }
 
-    void CellRunningChanged(bool cellRunning) => running = runAll is not null || cellRunning || cellViews.Values.Any(v => v.Running);
+    void CellRunningChanged(bool cellRunning) => running = runAll is not null || cellRunning || cellRuns.Values.Any(v => v.Running);
 
     async Task ConfirmLeaveAsync(LocationChangingContext context)
     {

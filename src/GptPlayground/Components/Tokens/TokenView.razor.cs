@@ -1,4 +1,5 @@
 using System.Globalization;
+using GptPlayground.Services;
 using Microsoft.AspNetCore.Components;
 
 namespace GptPlayground.Components.Tokens;

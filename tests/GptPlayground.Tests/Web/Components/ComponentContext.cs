@@ -1,7 +1,7 @@
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Serving;
 using GptPlayground.Notebooks;
-using GptPlayground.Web;
+using GptPlayground.Services;
 using Microsoft.Extensions.DependencyInjection;
 using Radzen;
 
@@ -29,6 +29,7 @@ public sealed class ComponentContext : BunitContext
         Services.AddSingleton(new GenerationQueue());
         Services.AddSingleton<PlaygroundSession>();
         Services.AddSingleton<GenerationRunner>();
+        Services.AddSingleton<CellRunner>();
         Services.AddSingleton<PromptTokens>();
         if (promptsDirectory is not null) Services.AddSingleton(new NotebookStorage(promptsDirectory));
         return this;

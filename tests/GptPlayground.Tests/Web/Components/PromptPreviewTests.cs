@@ -1,5 +1,5 @@
 using GptPlayground.Components.Cells;
-using GptPlayground.Web;
+using GptPlayground.Services;
 
 namespace GptPlayground.Tests.Web.Components;
 

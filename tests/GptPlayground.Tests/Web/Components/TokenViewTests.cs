@@ -1,5 +1,6 @@
 using GptPlayground.Components.Tokens;
 using GptPlayground.Inference.Generation;
+using GptPlayground.Services;
 
 namespace GptPlayground.Tests.Web.Components;
 

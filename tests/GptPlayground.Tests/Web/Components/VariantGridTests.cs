@@ -1,5 +1,6 @@
 using GptPlayground.Components.Cells;
 using GptPlayground.Inference.Generation;
+using GptPlayground.Services;
 
 namespace GptPlayground.Tests.Web.Components;
 

@@ -5,15 +5,14 @@ using GptPlayground.Inference.Generation;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Serving;
 
-namespace GptPlayground.Web;
+namespace GptPlayground.Services;
 
-/// <summary>What to generate: a model, the exact prompt text, the decoding settings and how many alternatives to report.</summary>
+/// <summary>What to generate: a model, the prompt's token ids, the decoding settings and how many alternatives to report.</summary>
 /// <param name="Model">Catalog name of the model.</param>
-/// <param name="Prompt">The rendered prompt text (encoded with the model's tokenizer).</param>
+/// <param name="PromptIds">The rendered prompt's token ids (encoded once, with the model's tokenizer, by <see cref="CellRunner"/>).</param>
 /// <param name="Settings">Decoding settings; unset values come from the model, then the defaults.</param>
 /// <param name="TopLogprobs">Alternatives per token for the token view (0 to 20; default 5).</param>
-/// <param name="AddSpecialTokens">Encode with the tokenizer's BOS (false when a chat template already wrote it).</param>
-public sealed record RunRequest(string Model, string Prompt, DecodingSettings Settings, int TopLogprobs = 5, bool AddSpecialTokens = true);
+public sealed record RunRequest(string Model, int[] PromptIds, DecodingSettings Settings, int TopLogprobs = 5);
 
 /// <summary>Where a run is, for the UI: waiting in the queue, loading, generating, done. Updated by <see cref="GenerationRunner"/>.</summary>
 public sealed class RunProgress
@@ -37,7 +36,7 @@ public sealed class RunProgress
 }
 
 /// <summary>
-/// Every generation of the UI goes through here: it waits for the session's turn in the model's fair
+/// Every generation goes through here (the cell runner's, for the UI and the run verb alike): it waits for the session's turn in the model's fair
 /// <see cref="GenerationQueue"/>, holds a <see cref="ModelLeases"/> lease so the model is not unloaded underneath,
 /// loads the model (shared with every session) and streams the steps. The run stops within one token when the
 /// caller's token is cancelled or the tab (<see cref="PlaygroundSession"/>) closes.
@@ -63,8 +62,8 @@ public sealed class GenerationRunner(ModelCatalog catalog, ModelLeases leases, G
         using var lease = leases.Acquire(key);
         var model = await catalog.GetAsync(key);
         token.ThrowIfCancellationRequested();
-        if (request.Prompt.Length == 0) throw new ArgumentException("the prompt is empty: write something for the model to continue");
-        var ids = Encode(model, request.Prompt, request.AddSpecialTokens);
+        var ids = request.PromptIds;
+        if (ids.Length == 0) throw new ArgumentException("the prompt is empty: write something for the model to continue");
         var settings = request.Settings.Resolve(model.Config.GenerationDefaults, model.ContextLength);
         progress.PromptTokens = ids.Length;
         progress.Settings = settings;

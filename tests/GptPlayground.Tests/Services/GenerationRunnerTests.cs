@@ -1,12 +1,12 @@
 using GptPlayground.Inference.Decoding;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Serving;
-using GptPlayground.Web;
+using GptPlayground.Services;
 
-namespace GptPlayground.Tests.Web;
+namespace GptPlayground.Tests.Services;
 
-/// <summary>Every UI generation goes through the fair queue; closing a tab (its session) cancels its generations.</summary>
-public class GenerationRunnerTests(WebModels models) : IClassFixture<WebModels>
+/// <summary>Every generation goes through the fair queue; closing a tab (its session) cancels its generations.</summary>
+public class GenerationRunnerTests(GptPlayground.Tests.Web.WebModels models) : IClassFixture<GptPlayground.Tests.Web.WebModels>
 {
     static readonly DecodingSettings Long = new() { MaxNewTokens = 1000, MinNewTokens = 1000 };
 
@@ -26,7 +26,7 @@ public class GenerationRunnerTests(WebModels models) : IClassFixture<WebModels>
 
         var run = Task.Run(async () =>
         {
-            await foreach (var _ in runner.RunAsync(new RunRequest("tiny", "Hello", Long), new RunProgress()))
+            await foreach (var _ in runner.RunAsync(new RunRequest("tiny", [1, 2, 3], Long), new RunProgress()))
                 if (++steps == 3) session.Close();
         });
 
@@ -46,7 +46,7 @@ public class GenerationRunnerTests(WebModels models) : IClassFixture<WebModels>
         var started = new TaskCompletionSource();
         var firstRun = Task.Run(async () =>
         {
-            await foreach (var _ in first.RunAsync(new RunRequest("tiny", "Hello", Long), new RunProgress()))
+            await foreach (var _ in first.RunAsync(new RunRequest("tiny", [1, 2, 3], Long), new RunProgress()))
                 started.TrySetResult();
         });
         await started.Task;
@@ -54,7 +54,7 @@ public class GenerationRunnerTests(WebModels models) : IClassFixture<WebModels>
         var positions = new List<int?>();
         progress.Changed += () => { lock (positions) positions.Add(progress.QueuePosition); };
 
-        var secondRun = Task.Run(async () => { await foreach (var _ in second.RunAsync(new RunRequest("tiny", "Hi", Long), progress)) { } });
+        var secondRun = Task.Run(async () => { await foreach (var _ in second.RunAsync(new RunRequest("tiny", [4, 5], Long), progress)) { } });
         var until = DateTime.UtcNow.AddSeconds(10);
         while (DateTime.UtcNow < until && progress.QueuePosition != 1) await Task.Delay(10);
         int? waitingAt = progress.QueuePosition;

@@ -1,12 +1,10 @@
 using System.Diagnostics;
 using System.Text;
-using GptPlayground.Components.Tokens;
 using GptPlayground.Inference;
 using GptPlayground.Inference.Generation;
 using GptPlayground.Tokenizers;
-using GptPlayground.Web;
 
-namespace GptPlayground.Components.Cells;
+namespace GptPlayground.Services;
 
 /// <summary>One generated sequence of a column: its text so far, its tokens for the token view, why it stopped.</summary>
 public sealed class SequenceOutput
@@ -41,7 +39,9 @@ public sealed class SequenceOutput
 
 /// <summary>
 /// One column of a comparison: a decoding variant (or a prompt style), its settings summary, and its run: queue
-/// position while waiting, sequences while streaming, tokens/s, finish or error. Filled by <see cref="RunAsync"/>.
+/// position while waiting, sequences while streaming, tokens/s, finish or error. The state of one variant of a
+/// <see cref="CellRunner"/> run, filled by <see cref="RunAsync"/>; the UI's columns are views of it and the run verb
+/// reads its <see cref="ToOutput"/>.
 /// </summary>
 public sealed class VariantRun(string name, string summary)
 {
@@ -90,6 +90,9 @@ public sealed class VariantRun(string name, string summary)
     /// <summary>Wall time of the run after its turn came.</summary>
     public TimeSpan Elapsed { get; private set; }
 
+    /// <summary>Timings of the last run (prefill, decode).</summary>
+    public GenerationStats Stats { get; private set; } = new();
+
     /// <summary>The status line: waiting / generating / finished, with tokens and tokens/s.</summary>
     public string Status =>
         QueuePosition is int place && Running ? $"waiting in queue: position {place}"
@@ -112,13 +115,9 @@ public sealed class VariantRun(string name, string summary)
     /// </summary>
     public async Task RunAsync(GenerationRunner runner, RunRequest request, Func<Task> render, CancellationToken cancellationToken)
     {
-        Sequences.Clear();
-        Error = null;
-        Cancelled = false;
-        Running = true;
-        TokenCount = 0;
-        TokensPerSecond = 0;
+        Begin();
         var progress = new RunProgress();
+        Stats = progress.Stats;
         progress.Changed += () =>
         {
             QueuePosition = progress.QueuePosition;
@@ -165,12 +164,31 @@ public sealed class VariantRun(string name, string summary)
         await render();
     }
 
-    /// <summary>Shows an error in the column without running.</summary>
+    /// <summary>Clears the column and marks it running ("loading…") before its run starts.</summary>
+    public void Begin()
+    {
+        Sequences.Clear();
+        Error = null;
+        Cancelled = false;
+        Running = true;
+        TokenCount = 0;
+        TokensPerSecond = 0;
+    }
+
+    /// <summary>Shows an error in the column without running (ends a <see cref="Begin"/>).</summary>
     public void ShowError(string message)
     {
         Sequences.Clear();
         TokenCount = 0;
+        Running = false;
         Error = message;
+    }
+
+    /// <summary>Marks the column cancelled before its run started (ends a <see cref="Begin"/>).</summary>
+    public void ShowCancelled()
+    {
+        Running = false;
+        Cancelled = true;
     }
 
     /// <summary>Shows a saved output (from the notebook file) in this column.</summary>
@@ -183,15 +201,19 @@ public sealed class VariantRun(string name, string summary)
         Seed = output.Seed;
     }
 
-    /// <summary>The first sequence as a notebook output (to keep with the notebook).</summary>
+    /// <summary>
+    /// The first sequence as a notebook output (to keep with the notebook), by the one rule every front end shares:
+    /// time = prefill + decode in ms and decode tokens/s over all sequences, both to one decimal; the seed only when the
+    /// run sampled (the resolved seed, so a fresh one can be replayed).
+    /// </summary>
     public GptPlayground.Notebooks.CellOutput? ToOutput() => Sequences.Count == 0 ? null : new GptPlayground.Notebooks.CellOutput
     {
         Variant = Name,
         Text = Sequences[0].Text,
         Tokens = Sequences[0].Tokens.Count,
         Finish = Sequences[0].Finish?.ToString().ToLowerInvariant(),
-        TimeMs = Math.Round(Elapsed.TotalMilliseconds, 1),
-        TokensPerSecond = Math.Round(TokensPerSecond, 2),
+        TimeMs = Math.Round((Stats.Prefill + Stats.Decode).TotalMilliseconds, 1),
+        TokensPerSecond = Math.Round(TokensPerSecond, 1),
         Seed = Seed,
     };
 }

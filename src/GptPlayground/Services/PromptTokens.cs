@@ -4,7 +4,7 @@ using GptPlayground.Notebooks;
 using GptPlayground.Notebooks.Templates;
 using GptPlayground.Tokenizers;
 
-namespace GptPlayground.Web;
+namespace GptPlayground.Services;
 
 /// <summary>
 /// The live prompt preview: a cell's exact prompt (<see cref="PromptRenderer"/>, with the model's chat template),

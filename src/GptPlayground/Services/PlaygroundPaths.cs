@@ -1,4 +1,4 @@
-namespace GptPlayground;
+namespace GptPlayground.Services;
 
 /// <summary>
 /// Default locations of <c>models/</c> and <c>prompts/</c>: beside the current directory when it has

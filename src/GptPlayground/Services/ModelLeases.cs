@@ -1,6 +1,6 @@
 using GptPlayground.Inference.Models;
 
-namespace GptPlayground.Web;
+namespace GptPlayground.Services;
 
 /// <summary>
 /// Counts who is generating on each model, so that one browser session cannot unload a model while

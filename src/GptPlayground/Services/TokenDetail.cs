@@ -1,6 +1,6 @@
 using GptPlayground.Inference.Generation;
 
-namespace GptPlayground.Components.Tokens;
+namespace GptPlayground.Services;
 
 /// <summary>One token of the token view: its text, how likely it was, and the alternatives.</summary>
 /// <param name="Token">Token id.</param>

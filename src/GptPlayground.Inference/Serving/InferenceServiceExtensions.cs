@@ -1,0 +1,43 @@
+using GptPlayground.Inference.Models;
+using GptPlayground.Inference.Runtime;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace GptPlayground.Inference.Serving;
+
+/// <summary>The engine registers itself: one shared <see cref="ModelCatalog"/> and one <see cref="GenerationQueue"/> per process.</summary>
+public static class InferenceServiceExtensions
+{
+    /// <summary>Configuration key of the models directory.</summary>
+    public const string ModelsKey = "Playground:Models";
+
+    /// <summary>Configuration key of the default execution provider: cpu (default), cuda or auto.</summary>
+    public const string ProviderKey = "Playground:Provider";
+
+    /// <summary>Configuration key: generations that may run on one model at the same time (default 1).</summary>
+    public const string SlotsKey = "Playground:SlotsPerModel";
+
+    /// <summary>
+    /// Registers a singleton <see cref="ModelCatalog"/> over <c>Playground:Models</c> (else <paramref name="defaultModels"/>)
+    /// with the provider <c>Playground:Provider</c>, and one <see cref="GenerationQueue"/> (fair round-robin across
+    /// sessions, per model) with <c>Playground:SlotsPerModel</c> slots. Configuration is read when a service is first
+    /// resolved, so settings added by a test host are seen.
+    /// </summary>
+    public static TBuilder AddInference<TBuilder>(this TBuilder builder, string defaultModels) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddSingleton(services =>
+        {
+            var config = services.GetRequiredService<IConfiguration>();
+            var directory = config[ModelsKey] is { Length: > 0 } dir ? dir : defaultModels;
+            var provider = config[ProviderKey] is { Length: > 0 } p ? ExecutionProviders.Parse(p) : ExecutionProvider.Cpu;
+            return new ModelCatalog(directory, provider);
+        });
+        builder.Services.AddSingleton(services =>
+        {
+            var slots = services.GetRequiredService<IConfiguration>().GetValue<int?>(SlotsKey) ?? 1;
+            return new GenerationQueue(slots);
+        });
+        return builder;
+    }
+}
