@@ -66,6 +66,29 @@ public class CatalogTests
         Assert.Contains("stacked", entries[2].Card!.Layout);
     }
 
+    [Theory]
+    [InlineData("generation_config.json", "{\"eos_token_id\": [1.5]}", "eos_token_id holds 1.5")]
+    [InlineData("generation_config.json", "{\"eos_token_id\": [1e30]}", "eos_token_id holds 1e30")]
+    [InlineData("generation_config.json", "{\"eos_token_id\": 300}", "token ids are whole numbers from 0 to 299")]
+    [InlineData("config.json", "{\"n_positions\": -5, \"vocab_size\": 300}", "n_positions (=-5) must be a whole number from 1")]
+    [InlineData("config.json", "{\"n_ctx\": 0, \"vocab_size\": 300}", "n_ctx (=0)")]
+    [InlineData("config.json", "{\"n_layer\": 1000000000, \"vocab_size\": 300}", "n_layer (=1000000000) must be a whole number from 1 to 100,000")]
+    [InlineData("config.json", "{\"n_head\": -3, \"vocab_size\": 300}", "n_head (=-3)")]
+    [InlineData("genai_config.json", "{\"model\": {\"context_length\": 2.5}}", "model.context_length (=2.5)")]
+    public void A_bad_config_value_is_that_models_error_and_the_listing_goes_on(string file, string json, string message)
+    {
+        using var catalog = CatalogWith(out var dir, "optimum-fp32", "stacked");
+        File.WriteAllText(Path.Combine(dir, "optimum-fp32", file), json);
+        if (file == "genai_config.json") File.WriteAllText(Path.Combine(dir, "optimum-fp32", "config.json"), "{}");   // config.json would win
+
+        var entries = catalog.List();
+
+        Assert.StartsWith("error: ", entries[0].Status);
+        Assert.Contains(file, entries[0].Status);
+        Assert.Contains(message, entries[0].Status);
+        Assert.Equal("ok", entries[1].Status);
+    }
+
     [Fact]
     public async Task A_failed_load_is_not_cached_so_a_fixed_folder_loads()
     {

@@ -43,37 +43,65 @@ public sealed record ModelConfig
     /// <exception cref="ModelException">A config file exists but is not valid JSON.</exception>
     public static ModelConfig From(ModelFiles files)
     {
-        var config = ReadJson(files, "config.json");
-        var genai = ReadJson(files, "genai_config.json");
-        var generation = ReadJson(files, "generation_config.json");
-        var model = genai is { } g && g.TryGetProperty("model", out var m) ? m : (JsonElement?)null;
-        var decoder = model is { } md && md.TryGetProperty("decoder", out var d) ? d : (JsonElement?)null;
+        var config = Source.Of(files, "config.json");
+        var genai = Source.Of(files, "genai_config.json");
+        var generation = Source.Of(files, "generation_config.json");
+        var model = genai.Child("model");
+        var decoder = model.Child("decoder");
 
-        int? Pick(params (JsonElement? obj, string name)[] candidates)
+        // A value that is there but unusable is an error of this model (its card says so), never of the app.
+        int? Pick(int min, int max, params (Source Src, string Name)[] candidates)
         {
-            foreach (var (obj, name) in candidates)
-                if (obj is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i))
+            foreach (var (src, name) in candidates)
+                if (src.Number(name) is { } v)
+                {
+                    if (!v.TryGetInt32(out var i) || i < min || i > max)
+                        throw new ModelException($"{src.Path}: {src.Label(name)} (={v.GetRawText()}) must be a whole number from {min:N0} to {max:N0}");
                     return i;
+                }
             return null;
         }
 
-        var eos = IdList(generation, "eos_token_id") ?? IdList(config, "eos_token_id") ?? IdList(model, "eos_token_id") ?? [];
-        return new ModelConfig
+        const int MaxCount = 100_000, MaxWidth = 1_000_000, MaxContext = 100_000_000;
+        var vocab = Pick(1, MaxContext, (config, "vocab_size"), (model, "vocab_size"));
+        int maxId = (vocab ?? int.MaxValue) - 1;
+        var eos = IdList(generation, "eos_token_id", maxId) ?? IdList(config, "eos_token_id", maxId) ?? IdList(model, "eos_token_id", maxId) ?? [];
+        var result = new ModelConfig
         {
-            ModelType = Str(config, "model_type") ?? Str(model, "type"),
-            Layers = Pick((config, "num_hidden_layers"), (config, "n_layer"), (decoder, "num_hidden_layers")),
-            Heads = Pick((config, "num_attention_heads"), (config, "n_head"), (decoder, "num_attention_heads")),
-            KvHeads = Pick((config, "num_key_value_heads"), (decoder, "num_key_value_heads")),
-            Hidden = Pick((config, "hidden_size"), (config, "n_embd"), (decoder, "hidden_size")),
-            HeadSize = Pick((config, "head_dim"), (decoder, "head_size")),
-            ContextLength = Pick((config, "max_position_embeddings"), (config, "n_positions"), (config, "n_ctx"), (model, "context_length")),
-            VocabSize = Pick((config, "vocab_size"), (model, "vocab_size")),
-            BosTokenId = Pick((generation, "bos_token_id"), (config, "bos_token_id"), (model, "bos_token_id")),
+            ModelType = config.Str("model_type") ?? model.Str("type"),
+            Layers = Pick(1, MaxCount, (config, "num_hidden_layers"), (config, "n_layer"), (decoder, "num_hidden_layers")),
+            Heads = Pick(1, MaxCount, (config, "num_attention_heads"), (config, "n_head"), (decoder, "num_attention_heads")),
+            KvHeads = Pick(1, MaxCount, (config, "num_key_value_heads"), (decoder, "num_key_value_heads")),
+            Hidden = Pick(1, MaxWidth, (config, "hidden_size"), (config, "n_embd"), (decoder, "hidden_size")),
+            HeadSize = Pick(1, MaxWidth, (config, "head_dim"), (decoder, "head_size")),
+            ContextLength = Pick(1, MaxContext, (config, "max_position_embeddings"), (config, "n_positions"), (config, "n_ctx"), (model, "context_length")),
+            VocabSize = vocab,
+            BosTokenId = Pick(0, maxId, (generation, "bos_token_id"), (config, "bos_token_id"), (model, "bos_token_id")),
             EosTokenIds = eos,
-            PadTokenId = Pick((generation, "pad_token_id"), (config, "pad_token_id"), (model, "pad_token_id")),
-            GenaiFileName = Str(decoder, "filename"),
-            GenerationConfig = generation,
+            PadTokenId = Pick(0, maxId, (generation, "pad_token_id"), (config, "pad_token_id"), (model, "pad_token_id")),
+            GenaiFileName = decoder.Str("filename"),
+            GenerationConfig = generation.Root,
         };
+        if (result.KvHeads is int kv && result.Heads is int heads && kv > heads)
+            throw new ModelException($"{config.Path}: num_key_value_heads (={kv}) must not exceed num_attention_heads (={heads})");
+        return result;
+    }
+
+    /// <summary>One config object (a file, or an object inside one) with the file's path for messages.</summary>
+    readonly record struct Source(JsonElement? Root, string Path, string Prefix)
+    {
+        public static Source Of(ModelFiles files, string file) => new(ReadJson(files, file), files.PathOf(file), "");
+
+        public Source Child(string name) =>
+            new(Root is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var c) && c.ValueKind == JsonValueKind.Object ? c : null, Path, Prefix + name + ".");
+
+        public string Label(string name) => Prefix + name;
+
+        public JsonElement? Number(string name) =>
+            Root is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v : null;
+
+        public string? Str(string name) =>
+            Root is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
     }
 
     static JsonElement? ReadJson(ModelFiles files, string file)
@@ -92,15 +120,15 @@ public sealed record ModelConfig
         }
     }
 
-    static string? Str(JsonElement? obj, string name) =>
-        obj is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    static IReadOnlyList<int>? IdList(JsonElement? obj, string name)
+    static IReadOnlyList<int>? IdList(Source src, string name, int maxId)
     {
-        if (obj is not { ValueKind: JsonValueKind.Object } o || !o.TryGetProperty(name, out var v)) return null;
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var one)) return [one];
+        if (src.Root is not { ValueKind: JsonValueKind.Object } o || !o.TryGetProperty(name, out var v)) return null;
+        if (v.ValueKind == JsonValueKind.Number) return [Id(v)];
         if (v.ValueKind == JsonValueKind.Array)
-            return v.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Number).Select(e => e.GetInt32()).ToArray();
+            return v.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Number).Select(Id).ToArray();
         return null;
+
+        int Id(JsonElement e) => e.TryGetInt32(out var id) && id >= 0 && id <= maxId ? id
+            : throw new ModelException($"{src.Path}: {src.Label(name)} holds {e.GetRawText()}: token ids are whole numbers from 0 to {maxId:N0}");
     }
 }

@@ -22,6 +22,23 @@ public class CliVerbTests(CliModels models) : IClassFixture<CliModels>
     }
 
     [Fact]
+    public async Task Models_lists_a_model_with_a_bad_config_as_an_error_and_the_rest_as_usual()
+    {
+        var dir = Directory.CreateTempSubdirectory("gptplayground-badconfig-").FullName;
+        var synth = await CliRunner.Run("synth-model", "--out", Path.Combine(dir, "bad"), "--layers", "1", "--hidden", "16", "--heads", "2", "--vocab", "300");
+        Assert.True(synth.ExitCode == 0, synth.Error);
+        File.WriteAllText(Path.Combine(dir, "bad", "generation_config.json"), "{\"eos_token_id\": [1.5]}");
+
+        var r = await CliRunner.Run("models", "--models", dir, "--json");
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        var entry = JsonDocument.Parse(r.Out).RootElement[0];
+        Assert.StartsWith("error: ", entry.GetProperty("status").GetString());
+        Assert.Contains("eos_token_id holds 1.5", entry.GetProperty("status").GetString());
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
     public async Task Models_text_shows_the_card()
     {
         var r = await CliRunner.Run("models", "--models", models.Directory);
