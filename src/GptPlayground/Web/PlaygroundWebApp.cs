@@ -28,12 +28,14 @@ public static class PlaygroundWebApp
         builder.AddDefaultSettings();
         builder.UseDefaultUrlWhenNoneConfigured(DefaultUrl);
         builder.UseBuildOutputStaticAssets();
+        builder.AddAccessGuard();
         builder.AddInference(PlaygroundPaths.Models);
         builder.AddNotebooks(PlaygroundPaths.Prompts);
         builder.AddPlaygroundServices();
         builder.AddPlaygroundUi();
 
         var app = builder.Build();
+        app.UseAccessGuard();
         app.LogModels();
         app.MapNotebookDownloads();
         app.MapPlaygroundUi<App>();
