@@ -10,6 +10,8 @@ Stages (each skipped when its output exists in --work, so rerunning resumes):
            function of (seed, step), so a resumed run sees the same batches as an uninterrupted one.
   export   model.onnx in the Optimum layout with KV cache and the tokenizer/config files (train.export)
   sample   greedy / sampled continuations, TL;DRs and dialogue turns of held-out items (torch, from ckpt.pt)
+  eval     eval_v2.py on the exported model through the app's CLI (builds the app): <out>/eval.json and the table in
+           <out>/README.md (issue 18's targets); `all` runs it after export and sample once training is complete
 Every stage appends a record to <work>/training_log.json ("phases"), which export copies into the model folder.
 The model code, export and tokenizer are v1's (train.py, bpe.py); only the data, sizes and schedule are new.
 """
@@ -18,6 +20,7 @@ import json
 import math
 import os
 import random
+import subprocess
 import sys
 import time
 
@@ -329,13 +332,25 @@ def sample(args, n=2):
     return out
 
 
+def run_eval(args):
+    """eval_v2.py on --out (held-out items from --work), then a phase record with the targets passed."""
+    t0 = time.time()
+    r = subprocess.run([sys.executable, os.path.join(HERE, "eval_v2.py"), "--model", args.out, "--work", args.work])
+    ev = os.path.join(args.out, "eval.json")
+    passed = json.load(open(ev))["passed"] if r.returncode == 0 and os.path.exists(ev) else None
+    record(args, "eval", out=os.path.abspath(args.out), returncode=r.returncode, targets_passed=passed,
+           seconds=round(time.time() - t0))
+    if r.returncode != 0:
+        raise SystemExit(f"eval_v2.py failed ({r.returncode})")
+
+
 # ---------------------------------------------------------------- main
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", default=os.path.expanduser("~/.cache/gptplayground/train-v2"))
     ap.add_argument("--out", default=None, help="model folder (default: <work>/out)")
-    ap.add_argument("--stage", default="all", choices=["all", "data", "train", "export", "sample"])
+    ap.add_argument("--stage", default="all", choices=["all", "data", "train", "export", "sample", "eval"])
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--vocab", type=int, default=4096)
     ap.add_argument("--ctx", type=int, default=256)
@@ -376,6 +391,8 @@ def main():
         export(args)
     if args.stage == "sample" or (args.stage == "all" and done):
         sample(args)
+    if args.stage == "eval" or (args.stage == "all" and done):
+        run_eval(args)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@
 #   setsid nohup tools/train-default-model/train_v2.sh >> ~/.cache/gptplayground/train-v2/train.log 2>&1 &
 # Stop cleanly (checkpoint kept; rerun to resume): touch ~/.cache/gptplayground/train-v2/STOP  (remove it before resuming)
 # Extra arguments go to train_v2.py (e.g. --stage export, --steps, --stop-at).
+# Final stage: once training is complete, `all` (this script without --stage) exports, samples and runs the eval
+# through the app's CLI (eval_v2.py: builds the app; <out>/eval.json and the table in <out>/README.md). Rerunning this
+# script after training ends redoes those three; the eval alone: tools/train-default-model/train_v2.sh --stage eval
 # ONE thread, low priority: the machine has two cores and the other one is left to .NET builds and tests.
 set -e
 cd "$(dirname "$0")/../.."
