@@ -34,11 +34,11 @@ public sealed class LanguageModel : IDisposable
     /// <summary>Maximum prompt + generated tokens, when the configs state it.</summary>
     public int? ContextLength => Config.ContextLength;
 
-    LanguageModel(ModelFolder folder, ModelFiles files, ModelConfig config, InferenceSession session, ProviderChoice provider, OrtMemoryInfo cacheMemory)
+    LanguageModel(ModelFolder folder, ModelFiles files, ModelConfig config, (ITokenizer?, string?) tokenizer, InferenceSession session, ProviderChoice provider, OrtMemoryInfo cacheMemory)
     {
         Folder = folder; Files = files; Config = config; Session = session; Provider = provider; CacheMemory = cacheMemory;
         Layout = DecoderLayout.Discover(TensorSignature.From(session.InputMetadata), TensorSignature.From(session.OutputMetadata), config, folder.Name);
-        (Tokenizer, TokenizerError) = ModelInspector.LoadTokenizer(files);
+        (Tokenizer, TokenizerError) = tokenizer;
         EosTokenIds = config.EosTokenIds.Concat(Tokenizer?.Special.Eos ?? []).Distinct().ToArray();
         PadTokenId = config.PadTokenId ?? Tokenizer?.Special.Pad ?? (EosTokenIds.Count > 0 ? EosTokenIds[0] : 0);
         OnnxModelInfo? info = null;
@@ -48,15 +48,19 @@ public sealed class LanguageModel : IDisposable
 
     /// <summary>Loads a model folder (or a single .onnx file) on the given provider.</summary>
     /// <exception cref="ModelException">The folder, a config, the graph or its layout is unusable; the message says which and why.</exception>
-    public static LanguageModel Load(string path, ExecutionProvider provider = ExecutionProvider.Cpu)
+    public static LanguageModel Load(string path, ExecutionProvider provider = ExecutionProvider.Cpu) => Load(path, provider, view: null);
+
+    /// <summary><see cref="Load(string, ExecutionProvider)"/> with the files and tokenizer a prompt preview already read (the catalog shares them).</summary>
+    internal static LanguageModel Load(string path, ExecutionProvider provider, ModelPromptView? view)
     {
         var folder = ModelFolder.Open(path);
-        var files = ModelFiles.Read(folder.Path);
+        var files = view?.Files ?? ModelFiles.Read(folder.Path);
+        var tokenizer = view?.Files is not null ? (view.Tokenizer, view.TokenizerError) : ModelInspector.LoadTokenizer(files);
         var config = ModelConfig.From(files);
         var (session, choice, memory) = SessionFactory.Create(folder.OnnxFile, provider, folder.Name);
         try
         {
-            return new LanguageModel(folder, files, config, session, choice, memory);
+            return new LanguageModel(folder, files, config, tokenizer, session, choice, memory);
         }
         catch
         {

@@ -20,7 +20,7 @@ public sealed record ModelEntry(string Name, string Path, string Status, ModelCa
 /// every caller: two sessions asking for the same model at the same time get the same instance and
 /// the model loads once. A failed load is not cached, so fixing the folder and asking again works.
 /// </summary>
-public sealed class ModelCatalog : IDisposable
+public sealed partial class ModelCatalog : IDisposable
 {
     readonly ConcurrentDictionary<(string Path, ExecutionProvider Provider), Lazy<Task<LanguageModel>>> loaded = new();
 
@@ -96,7 +96,7 @@ public sealed class ModelCatalog : IDisposable
     public Task<LanguageModel> GetAsync(string nameOrPath, ExecutionProvider? provider = null)
     {
         var key = (Resolve(nameOrPath), provider ?? DefaultProvider);
-        var lazy = loaded.GetOrAdd(key, k => new Lazy<Task<LanguageModel>>(() => Task.Run(() => LanguageModel.Load(k.Path, k.Provider))));
+        var lazy = loaded.GetOrAdd(key, k => new Lazy<Task<LanguageModel>>(() => Task.Run(() => LanguageModel.Load(k.Path, k.Provider, CachedPromptView(k.Path)))));
         return Await(key, lazy);
     }
 
@@ -117,7 +117,7 @@ public sealed class ModelCatalog : IDisposable
     public IEnumerable<LanguageModel> LoadedModels() =>
         loaded.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully).Select(l => l.Value.Result);
 
-    /// <summary>Unloads a model (all providers). Callers must not be generating on it.</summary>
+    /// <summary>Unloads a model (all providers). Callers must not be generating on it: see <see cref="TryUnload"/>.</summary>
     /// <returns>True if it was loaded.</returns>
     public bool Unload(string nameOrPath)
     {

@@ -16,11 +16,17 @@ public static class ModelInspector
     {
         var folder = ModelFolder.Open(path);
         var files = ModelFiles.Read(folder.Path);
+        return Inspect(folder, files, LoadTokenizer(files));
+    }
+
+    /// <summary><see cref="Inspect(string)"/> of a folder whose files and tokenizer were already read.</summary>
+    /// <exception cref="ModelException">A config, the file or the layout is unusable.</exception>
+    internal static ModelCard Inspect(ModelFolder folder, ModelFiles files, (ITokenizer? Tokenizer, string? Error) tokenizer)
+    {
         var config = ModelConfig.From(files);
         var info = ReadInfo(folder);
         var layout = DecoderLayout.Discover(Signatures(info.Inputs), Signatures(info.Outputs), config, folder.Name);
-        var (tokenizer, tokenizerError) = LoadTokenizer(files);
-        return Card(folder, config, layout, info, tokenizer, tokenizerError);
+        return Card(folder, config, layout, info, tokenizer.Tokenizer, tokenizer.Error);
     }
 
     internal static OnnxModelInfo ReadInfo(ModelFolder folder)

@@ -30,8 +30,7 @@ public static class RunVerb
         var provider = ExecutionProviders.Parse(a.Get("provider") ?? "cpu");
         using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models, provider);
         using var session = new PlaygroundSession();
-        var leases = new ModelLeases(catalog);
-        var runner = new CellRunner(new GenerationRunner(catalog, leases, new GenerationQueue(), session), catalog, leases);
+        var runner = new CellRunner(new GenerationRunner(catalog, new GenerationQueue(), session), catalog);
 
         var rows = new List<RunRow>();
         int index = 0;

@@ -47,7 +47,7 @@ public sealed class EmptyPromptException() : ArgumentException("the prompt is em
 /// (the model's fair queue) into a <see cref="VariantRun"/>, and builds the cell's <see cref="CellOutput"/>s with one
 /// rule (<see cref="VariantRun.ToOutput"/>). Components show the <see cref="VariantRun"/>s; they do not run anything.
 /// </summary>
-public sealed class CellRunner(GenerationRunner generation, ModelCatalog catalog, ModelLeases leases)
+public sealed class CellRunner(GenerationRunner generation, ModelCatalog catalog)
 {
     /// <summary>The seed the UI's fixed-seed toggle gives sampling variants that set none.</summary>
     public const ulong FixedSeed = 42;
@@ -83,7 +83,7 @@ public sealed class CellRunner(GenerationRunner generation, ModelCatalog catalog
     public async Task<PreparedCell> PrepareAsync(CellRunRequest request, CancellationToken cancellationToken = default)
     {
         var key = catalog.Resolve(request.Model);
-        using var lease = leases.Acquire(key);                // not unloaded while its tokenizer is in use
+        using var lease = catalog.Lease(key);                // not unloaded while its tokenizer is in use
         var model = await catalog.GetAsync(key);
         cancellationToken.ThrowIfCancellationRequested();
         var tokenizer = model.Tokenizer ?? throw new ModelException($"{model.Folder.Name}: {model.TokenizerError ?? "no tokenizer"}");

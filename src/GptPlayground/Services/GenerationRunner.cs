@@ -37,11 +37,11 @@ public sealed class RunProgress
 
 /// <summary>
 /// Every generation goes through here (the cell runner's, for the UI and the run verb alike): it waits for the session's turn in the model's fair
-/// <see cref="GenerationQueue"/>, holds a <see cref="ModelLeases"/> lease so the model is not unloaded underneath,
+/// <see cref="GenerationQueue"/>, holds a <see cref="ModelCatalog.Lease"/> so the model is not unloaded underneath,
 /// loads the model (shared with every session) and streams the steps. The run stops within one token when the
 /// caller's token is cancelled or the tab (<see cref="PlaygroundSession"/>) closes.
 /// </summary>
-public sealed class GenerationRunner(ModelCatalog catalog, ModelLeases leases, GenerationQueue queue, PlaygroundSession session)
+public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue, PlaygroundSession session)
 {
     /// <summary>The session this runner belongs to.</summary>
     public PlaygroundSession Session => session;
@@ -59,7 +59,7 @@ public sealed class GenerationRunner(ModelCatalog catalog, ModelLeases leases, G
         using var turn = await queue.EnterAsync(key, session.Id, new Listener(progress), token);
         progress.QueuePosition = null;
         progress.Notify();
-        using var lease = leases.Acquire(key);
+        using var lease = catalog.Lease(key);
         var model = await catalog.GetAsync(key);
         token.ThrowIfCancellationRequested();
         var ids = request.PromptIds;
@@ -85,7 +85,7 @@ public sealed class GenerationRunner(ModelCatalog catalog, ModelLeases leases, G
         var token = linked.Token;
         var key = catalog.Resolve(model);
         using var turn = await queue.EnterAsync(key, session.Id, null, token);
-        using var lease = leases.Acquire(key);
+        using var lease = catalog.Lease(key);
         var loaded = await catalog.GetAsync(key);
         var ids = Encode(loaded, prompt, addSpecialTokens);
         return await Task.Run(() => PromptScorer.Score(loaded, ids, topLogprobs, token), token);

@@ -8,13 +8,11 @@ public static class PlaygroundServiceExtensions
 {
     /// <summary>
     /// Registers a <see cref="PlaygroundSession"/> per scope (one per browser tab), the <see cref="GenerationRunner"/> and
-    /// <see cref="CellRunner"/> every run goes through, the <see cref="ModelLeases"/> that keep a model from being
-    /// unloaded while it generates, and <see cref="PromptTokens"/> for prompt previews. Needs the engine's services
+    /// <see cref="CellRunner"/> every run goes through, and <see cref="PromptTokens"/> for prompt previews. Needs the engine's services
     /// (<c>AddInference</c>).
     /// </summary>
     public static TBuilder AddPlaygroundServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddSingleton<ModelLeases>();
         builder.Services.AddSingleton<PromptTokens>();
         builder.Services.AddScoped<PlaygroundSession>();
         builder.Services.AddScoped<GenerationRunner>();

@@ -9,7 +9,8 @@ namespace GptPlayground.Services;
 /// <summary>
 /// The live prompt preview: a cell's exact prompt (<see cref="PromptRenderer"/>, with the model's chat template),
 /// its token count and the model's context length, without loading the model's weights. Each model's tokenizer and
-/// template are read once and shared by every session.
+/// template come from the catalog's prompt view (<see cref="ModelCatalog.PromptView"/>): read once, shared by every
+/// session and by the model once it loads.
 /// </summary>
 public sealed class PromptTokens(ModelCatalog catalog)
 {
@@ -41,20 +42,20 @@ public sealed class PromptTokens(ModelCatalog catalog)
     }
 
     /// <summary>Forgets cached tokenizers (after the models folder changed).</summary>
-    public void Clear() => models.Clear();
+    public void Clear()
+    {
+        models.Clear();
+        catalog.ForgetPromptViews();
+    }
 
     ModelText Get(string model) =>
         models.GetOrAdd(model, name => new Lazy<ModelText>(() =>
         {
             try
             {
-                var path = catalog.Resolve(name);
-                var entry = catalog.Inspect(path);
-                if (!entry.IsOk) return new ModelText(null, ModelPromptInfo.None, null, entry.Status);
-                var files = ModelFiles.Read(path);
-                var prompt = ModelPromptInfo.From(files);
-                var (tokenizer, error) = ModelInspector.LoadTokenizer(files);
-                return new ModelText(tokenizer, prompt, entry.Card?.ContextLength, error);
+                var view = catalog.PromptView(name);   // the files and tokenizer the model itself runs with
+                if (view.Files is null) return new ModelText(null, ModelPromptInfo.None, null, view.Error);
+                return new ModelText(view.Tokenizer, ModelPromptInfo.From(view.Files), view.ContextLength, view.TokenizerError);
             }
             catch (Inference.ModelException e) { return new ModelText(null, ModelPromptInfo.None, null, e.Message); }
         })).Value;

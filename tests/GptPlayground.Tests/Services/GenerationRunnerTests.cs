@@ -10,10 +10,10 @@ public class GenerationRunnerTests(GptPlayground.Tests.Web.WebModels models) : I
 {
     static readonly DecodingSettings Long = new() { MaxNewTokens = 1000, MinNewTokens = 1000 };
 
-    (GenerationRunner Runner, PlaygroundSession Session) Tab(ModelCatalog catalog, ModelLeases leases, GenerationQueue queue)
+    (GenerationRunner Runner, PlaygroundSession Session) Tab(ModelCatalog catalog, GenerationQueue queue)
     {
         var session = new PlaygroundSession();
-        return (new GenerationRunner(catalog, leases, queue, session), session);
+        return (new GenerationRunner(catalog, queue, session), session);
     }
 
     [Fact]
@@ -21,7 +21,7 @@ public class GenerationRunnerTests(GptPlayground.Tests.Web.WebModels models) : I
     {
         using var catalog = new ModelCatalog(models.Directory);
         var queue = new GenerationQueue();
-        var (runner, session) = Tab(catalog, new ModelLeases(catalog), queue);
+        var (runner, session) = Tab(catalog, queue);
         int steps = 0;
 
         var run = Task.Run(async () =>
@@ -40,9 +40,8 @@ public class GenerationRunnerTests(GptPlayground.Tests.Web.WebModels models) : I
     {
         using var catalog = new ModelCatalog(models.Directory);
         var queue = new GenerationQueue();
-        var leases = new ModelLeases(catalog);
-        var (first, firstSession) = Tab(catalog, leases, queue);
-        var (second, secondSession) = Tab(catalog, leases, queue);
+        var (first, firstSession) = Tab(catalog, queue);
+        var (second, secondSession) = Tab(catalog, queue);
         var started = new TaskCompletionSource();
         var firstRun = Task.Run(async () =>
         {

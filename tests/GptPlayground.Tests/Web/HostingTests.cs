@@ -48,17 +48,15 @@ public class HostingTests
         try
         {
             using var catalog = new ModelCatalog(dir);
-            var leases = new ModelLeases(catalog);
-
-            using (leases.Acquire("m"))
+            using (catalog.Lease("m"))
             {
-                Assert.False(leases.TryUnload("m", out var refusal));
+                Assert.False(catalog.TryUnload("m", out var refusal));
                 Assert.Contains("generating in 1 session", refusal);
             }
 
-            Assert.True(leases.TryUnload("m", out var none));
+            Assert.True(catalog.TryUnload("m", out var none));
             Assert.Null(none);
-            Assert.Equal(0, leases.InUse("m"));
+            Assert.Equal(0, catalog.InUse("m"));
         }
         finally
         {

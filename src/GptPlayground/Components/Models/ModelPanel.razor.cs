@@ -22,7 +22,6 @@ public partial class ModelPanel
     [Parameter] public EventCallback Changed { get; set; }
 
     [Inject] ModelCatalog Catalog { get; set; } = default!;
-    [Inject] ModelLeases Leases { get; set; } = default!;
 
     /// <summary>The folder's error without the "error: " prefix of <see cref="ModelEntry.Status"/>.</summary>
     string ErrorText => Entry.Status.StartsWith("error: ", StringComparison.Ordinal) ? Entry.Status["error: ".Length..] : Entry.Status;
@@ -51,7 +50,7 @@ public partial class ModelPanel
         actionError = null;
         try
         {
-            if (!Leases.TryUnload(Entry.Name, out var refusal)) { actionError = refusal; return; }
+            if (!Catalog.TryUnload(Entry.Name, out var refusal)) { actionError = refusal; return; }
             await Changed.InvokeAsync();
         }
         catch (ModelException e)

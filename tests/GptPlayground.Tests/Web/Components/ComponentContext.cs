@@ -25,7 +25,6 @@ public sealed class ComponentContext : BunitContext
     {
         var catalog = new ModelCatalog(modelsDirectory);
         Services.AddSingleton(catalog);
-        Services.AddSingleton<ModelLeases>();
         Services.AddSingleton(new GenerationQueue());
         Services.AddSingleton<PlaygroundSession>();
         Services.AddSingleton<GenerationRunner>();
