@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 using GptPlayground.Notebooks.Templates;
 using GptPlayground.Tokenizers;
 

@@ -1,4 +1,4 @@
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 using GptPlayground.Notebooks;
 
 namespace GptPlayground.Notebooks.Tests;

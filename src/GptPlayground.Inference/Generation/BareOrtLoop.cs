@@ -1,4 +1,4 @@
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 using GptPlayground.Inference.Models;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

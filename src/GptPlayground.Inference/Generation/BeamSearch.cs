@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 using GptPlayground.Inference.Models;
 
 namespace GptPlayground.Inference.Generation;

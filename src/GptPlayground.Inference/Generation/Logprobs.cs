@@ -1,3 +1,5 @@
+using GptPlayground.Decoding;
+
 namespace GptPlayground.Inference.Generation;
 
 /// <summary>A token and its log-probability.</summary>
@@ -10,15 +12,7 @@ public sealed record TokenLogprob(int Token, float Logprob, string Text);
 public static class Logprobs
 {
     /// <summary>log(sum(exp(x))), computed stably as max + log(sum(exp(x - max))).</summary>
-    public static float LogSumExp(ReadOnlySpan<float> logits)
-    {
-        float max = float.NegativeInfinity;
-        foreach (var x in logits) if (x > max) max = x;
-        if (float.IsNegativeInfinity(max)) return max;
-        double sum = 0;
-        foreach (var x in logits) sum += Math.Exp(x - max);
-        return max + (float)Math.Log(sum);
-    }
+    public static float LogSumExp(ReadOnlySpan<float> logits) => ScoreMath.LogSumExp(logits);
 
     /// <summary>The <paramref name="k"/> most probable tokens, most probable first (ties: lower id first).</summary>
     /// <param name="logits">Raw logits, [vocab].</param>

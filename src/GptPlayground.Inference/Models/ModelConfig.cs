@@ -1,5 +1,5 @@
 using System.Text.Json;
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 using GptPlayground.Tokenizers;
 
 namespace GptPlayground.Inference.Models;

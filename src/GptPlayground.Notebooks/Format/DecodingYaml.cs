@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 using YamlDotNet.RepresentationModel;
 
 namespace GptPlayground.Notebooks;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 using Markdig;
 using Markdig.Syntax;
 using YamlDotNet.RepresentationModel;

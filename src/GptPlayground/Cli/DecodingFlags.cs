@@ -1,5 +1,5 @@
 using System.Globalization;
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 
 namespace GptPlayground.Cli;
 

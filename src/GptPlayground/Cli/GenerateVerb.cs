@@ -1,5 +1,5 @@
 using System.Globalization;
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 using GptPlayground.Inference.Generation;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Runtime;

@@ -1,5 +1,5 @@
 using GptPlayground.Inference;
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 using GptPlayground.Inference.Models;
 using GptPlayground.Notebooks;
 using GptPlayground.Notebooks.Templates;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using GptPlayground.Inference;
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 using GptPlayground.Inference.Generation;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Serving;

@@ -122,7 +122,7 @@ public sealed class VariantRun(string name, string summary)
         {
             QueuePosition = progress.QueuePosition;
             PromptTokens = progress.PromptTokens;
-            Seed = progress.Settings?.Mode == Inference.Decoding.DecodingMode.Sample ? progress.Settings.Seed : null;
+            Seed = progress.Settings?.Mode == Decoding.DecodingMode.Sample ? progress.Settings.Seed : null;
             _ = render();
         };
         var clock = Stopwatch.StartNew();

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 using GptPlayground.Inference.Models;
 
 namespace GptPlayground.Inference.Tests.Decoding;

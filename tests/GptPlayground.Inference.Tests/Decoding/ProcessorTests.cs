@@ -1,4 +1,4 @@
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 
 namespace GptPlayground.Inference.Tests.Decoding;
 

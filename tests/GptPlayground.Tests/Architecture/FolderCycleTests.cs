@@ -39,7 +39,7 @@ public sealed class FolderCycleTests
         var graph = FolderGraph.Read(SrcRoot);
 
         Assert.Contains("GptPlayground.Tokenizers", graph.Edges["GptPlayground.Inference/Models"].Keys);
-        Assert.Contains("GptPlayground.Inference/Decoding", graph.Edges["GptPlayground/Cli"].Keys);
+        Assert.Contains("GptPlayground.Decoding", graph.Edges["GptPlayground/Cli"].Keys);
         Assert.DoesNotContain(graph.Edges["GptPlayground.Tokenizers"].Keys, f => f.StartsWith("GptPlayground.Inference", StringComparison.Ordinal));
     }
 

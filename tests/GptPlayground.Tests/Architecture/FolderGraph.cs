@@ -75,6 +75,18 @@ public sealed partial class FolderGraph
                     graph.Edges[f.Folder].TryAdd(folder, $"{f.Path} names {word}");
                 }
             }
+            // qualified names (Generation.Logprobs, Inference.Decoding.DecodingMode): the qualifier is a namespace
+            // relative to one the file sits in, or a full one
+            foreach (var parts in QualifiedName().Matches(f.Code).Select(m => m.Value.Split('.')).DistinctBy(p => string.Join('.', p)))
+                for (int k = 1; k < parts.Length; k++)
+                {
+                    var (qualifier, word) = (string.Join('.', parts[..k]), parts[k]);
+                    if (!declared.TryGetValue(word, out var homes)) continue;
+                    var namespaces = visible.Select(v => v + "." + qualifier).Append(qualifier).ToHashSet(StringComparer.Ordinal);
+                    foreach (var (folder, ns) in homes)
+                        if (folder != f.Folder && namespaces.Contains(ns))
+                            graph.Edges[f.Folder].TryAdd(folder, $"{f.Path} names {qualifier}.{word}");
+                }
         }
         return graph;
     }
@@ -153,6 +165,7 @@ public sealed partial class FolderGraph
     // a private (nested) type cannot be named from another folder, so it is not a declaration the graph needs
     [GeneratedRegex(@"(?<!\bprivate\s+(?:(?:sealed|readonly|static|partial|abstract)\s+)*)\b(?:class|record|struct|interface|enum)\s+(?:class\s+|struct\s+)?([A-Z]\w*)")] private static partial Regex TypeDeclaration();
     [GeneratedRegex(@"\b[A-Z]\w*\b")] private static partial Regex Identifier();
+    [GeneratedRegex(@"\b[A-Z]\w*(?:\.[A-Z]\w*)+\b")] private static partial Regex QualifiedName();
     [GeneratedRegex(@"/\*.*?\*/", RegexOptions.Singleline)] private static partial Regex BlockComment();
     [GeneratedRegex(@"<!--.*?-->", RegexOptions.Singleline)] private static partial Regex HtmlComment();
     [GeneratedRegex(@"@\*.*?\*@", RegexOptions.Singleline)] private static partial Regex RazorComment();

@@ -154,7 +154,7 @@ public class DecodingCliTests(CliModels models) : IClassFixture<CliModels>
     [Fact]
     public void The_help_lists_every_decoding_setting_as_a_flag()
     {
-        foreach (var setting in GptPlayground.Inference.Decoding.DecodingSetting.All)
+        foreach (var setting in GptPlayground.Decoding.DecodingSetting.All)
             Assert.Contains($"[--{setting.Flag}", GptPlayground.Cli.CommandLine.Usage);
     }
 }

@@ -1,6 +1,6 @@
 using GptPlayground.Components.Decoding;
 using GptPlayground.Inference;
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 using GptPlayground.Notebooks;
 using GptPlayground.Services;
 using GptPlayground.Tokenizers;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 using GptPlayground.Notebooks;
 using Microsoft.AspNetCore.Components;
 

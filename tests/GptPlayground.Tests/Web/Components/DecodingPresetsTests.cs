@@ -1,5 +1,5 @@
 using GptPlayground.Components.Decoding;
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 
 namespace GptPlayground.Tests.Web.Components;
 

@@ -1,5 +1,5 @@
 using GptPlayground.Components.Cells;
-using GptPlayground.Inference.Decoding;
+using GptPlayground.Decoding;
 using GptPlayground.Notebooks;
 
 namespace GptPlayground.Tests.Web.Components;

@@ -1,4 +1,4 @@
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>
 /// Bans end-of-sequence tokens (-inf) until <see cref="MinNewTokens"/> tokens were generated, as transformers'

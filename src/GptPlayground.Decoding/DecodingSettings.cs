@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>
 /// Every decoding setting, with the names and meanings of Hugging Face <c>GenerationConfig</c>

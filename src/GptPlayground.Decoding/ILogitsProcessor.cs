@@ -1,4 +1,4 @@
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>
 /// One step of the decoding chain, with the semantics of a Hugging Face transformers <c>LogitsProcessor</c>:

@@ -1,4 +1,4 @@
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>
 /// Nucleus (top-p) filtering as transformers' <c>TopPLogitsWarper</c> (Holtzman et al. 2019, "The Curious

@@ -1,4 +1,4 @@
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>
 /// Top-k filtering as transformers' <c>TopKLogitsWarper</c> (Fan, Lewis, Dauphin 2018, "Hierarchical Neural

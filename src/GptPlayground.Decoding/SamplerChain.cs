@@ -1,4 +1,4 @@
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>
 /// The decoding chain of one sequence: processors in order, then exactly one selector. The chain is itself

@@ -1,8 +1,19 @@
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>Softmax and sorting helpers shared by the processors (double precision; -inf scores give probability 0).</summary>
 internal static class ScoreMath
 {
+    /// <summary>log(sum(exp(scores))), computed from the maximum so that it does not overflow; -inf when every score is -inf.</summary>
+    public static float LogSumExp(ReadOnlySpan<float> scores)
+    {
+        float max = float.NegativeInfinity;
+        foreach (var x in scores) if (x > max) max = x;
+        if (float.IsNegativeInfinity(max)) return max;
+        double sum = 0;
+        foreach (var x in scores) sum += Math.Exp(x - max);
+        return max + (float)Math.Log(sum);
+    }
+
     /// <summary>probs = softmax(scores); all zero if every score is -inf.</summary>
     public static double[] Softmax(ReadOnlySpan<float> scores)
     {

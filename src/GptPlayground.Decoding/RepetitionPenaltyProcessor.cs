@@ -1,4 +1,4 @@
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>
 /// Repetition penalty as transformers' <c>RepetitionPenaltyLogitsProcessor</c> (CTRL, Keskar et al. 2019,

@@ -1,4 +1,4 @@
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>
 /// Min-p filtering as transformers' <c>MinPLogitsWarper</c> (Nguyen et al. 2024, "Turning Up the Heat:

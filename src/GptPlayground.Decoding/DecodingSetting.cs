@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>The kind of value a decoding setting holds, which decides how it is read, written and edited.</summary>
 public enum SettingKind

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>Defaults, resolution, validation, summary and descriptions of the decoding settings.</summary>
 public sealed partial record DecodingSettings

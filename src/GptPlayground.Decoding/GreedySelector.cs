@@ -1,4 +1,4 @@
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>Greedy selection: the highest score; ties go to the lowest id (as <c>torch.argmax</c>).</summary>
 /// <remarks>Never a no-op: it is the selector of every chain with <c>do_sample=false</c>.</remarks>

@@ -1,4 +1,4 @@
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>
 /// Presence and frequency penalties with OpenAI's semantics

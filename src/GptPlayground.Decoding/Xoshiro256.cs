@@ -1,4 +1,4 @@
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>
 /// xoshiro256** (Blackman and Vigna, "Scrambled linear pseudorandom number generators", 2018,

@@ -1,4 +1,4 @@
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>
 /// No-repeat n-gram ban as transformers' <c>NoRepeatNGramLogitsProcessor</c> (Paulus et al. 2017,

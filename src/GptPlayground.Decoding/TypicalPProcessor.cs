@@ -1,4 +1,4 @@
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>
 /// Locally typical sampling as transformers' <c>TypicalLogitsWarper</c> (Meister et al. 2022, "Locally Typical
@@ -20,7 +20,7 @@ public sealed class TypicalPProcessor(double mass) : ILogitsProcessor
     {
         if (Mass >= 1) return;
         var probs = ScoreMath.Softmax(scores);
-        double logSumExp = Generation.Logprobs.LogSumExp(scores);
+        double logSumExp = ScoreMath.LogSumExp(scores);
         double entropy = 0;
         foreach (var p in probs) if (p > 0) entropy -= p * Math.Log(p);
         // |surprisal - entropy| of every token still in play, from log-probabilities (exact also where p underflows to 0)

@@ -1,4 +1,4 @@
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>
 /// Sampling: draws a token from softmax(scores) with a seeded <see cref="Xoshiro256"/> stream, as

@@ -1,4 +1,4 @@
-namespace GptPlayground.Inference.Decoding;
+namespace GptPlayground.Decoding;
 
 /// <summary>
 /// Temperature as transformers' <c>TemperatureLogitsWarper</c>: every score divided by the temperature.
