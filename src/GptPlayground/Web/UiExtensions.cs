@@ -6,13 +6,20 @@ namespace GptPlayground.Web;
 /// <summary>The Blazor Server UI: interactive server components, Radzen, static assets, error pages.</summary>
 public static class UiExtensions
 {
+    /// <summary>Largest message a browser may send over the Blazor hub: 16 MB (a 5 MB notebook's text, escaped).</summary>
+    public const long MaxReceiveBytes = 16L * 1024 * 1024;
+
     /// <summary>
     /// Registers Razor components with interactive server rendering, Radzen's services, and the circuit handler that
     /// closes a tab's <see cref="Services.PlaygroundSession"/> with its circuit.
     /// </summary>
     public static WebApplicationBuilder AddPlaygroundUi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // SignalR refuses client messages over 32 KB by default and drops the circuit: a pasted 20,000-character prompt
+        // was lost while the page still showed it. Notebooks may be 5 MB; as UTF-8 JSON a 5-million-character text
+        // may take up to 3 bytes a character, so 16 MB lets every text a notebook can hold reach the server.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(o => o.MaximumReceiveMessageSize = MaxReceiveBytes);
         builder.Services.AddRadzenComponents();
         builder.Services.AddScoped<CircuitHandler, SessionCircuitHandler>();
         return builder;

@@ -166,6 +166,25 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task A_30000_character_input_reaches_the_server_and_saved_means_the_file_holds_what_the_screen_shows()
+    {
+        app.WriteNotebook("long-input.md", Notebook("Long input", "tiny", 8));
+        var page = await app.OpenAsync("/notebooks/long-input.md");
+        var input = page.Locator("[data-cell='1']").GetByLabel("Input");
+        var text = string.Concat(Enumerable.Range(0, 3000).Select(i => $"line {i:0000}\n")).TrimEnd();   // 30,000 characters
+
+        // a paste: one input event with the whole text (Playwright's FillAsync would type the lines one event each)
+        await input.EvaluateAsync("(el, text) => { el.value = text; el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true })); }", text);
+        await Assertions.Expect(page.Locator(".save-state")).ToHaveTextAsync("unsaved changes");
+        await page.Keyboard.PressAsync("Control+s");
+        await Assertions.Expect(page.Locator(".save-state")).ToHaveTextAsync("saved", new() { Timeout = 30000 });
+
+        var shown = await input.InputValueAsync();
+        Assert.Equal(text, shown);
+        Assert.Contains(shown, File.ReadAllText(Path.Combine(app.Prompts, "long-input.md")).Replace("\r\n", "\n"));
+    }
+
+    [Fact]
     public async Task Unsaved_edit_survives_a_lost_tab_as_a_draft_offered_back()
     {
         app.WriteNotebook("draft.md", Notebook("Original", "tiny", 8));
