@@ -67,6 +67,24 @@ public class CatalogTests
     }
 
     [Theory]
+    [InlineData("/tmp")]
+    [InlineData("/nonexistent")]
+    [InlineData("..")]
+    [InlineData(".")]
+    [InlineData("optimum-fp32/../stacked")]
+    [InlineData("missing")]
+    public void Without_paths_only_catalog_names_resolve_and_every_other_name_gets_the_same_answer(string name)
+    {
+        using var open = CatalogWith(out var dir, "optimum-fp32", "stacked");
+        var closed = new ModelCatalog(dir) { AllowPaths = false };
+
+        var e = Assert.Throws<ModelException>(() => closed.Resolve(name));
+
+        Assert.Equal($"unknown model '{name}': {Path.GetFileName(dir)}/ has optimum-fp32, stacked (a notebook names a model folder of {Path.GetFileName(dir)}/; paths work in the CLI only)", e.Message);
+        Assert.Equal(Path.Combine(dir, "stacked"), closed.Resolve("stacked"));
+    }
+
+    [Theory]
     [InlineData("generation_config.json", "{\"eos_token_id\": [1.5]}", "eos_token_id holds 1.5")]
     [InlineData("generation_config.json", "{\"eos_token_id\": [1e30]}", "eos_token_id holds 1e30")]
     [InlineData("generation_config.json", "{\"eos_token_id\": 300}", "token ids are whole numbers from 0 to 299")]

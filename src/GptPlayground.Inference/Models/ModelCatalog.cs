@@ -37,6 +37,13 @@ public sealed partial class ModelCatalog : IDisposable
     /// <summary>Provider used when a caller does not name one.</summary>
     public ExecutionProvider DefaultProvider { get; }
 
+    /// <summary>
+    /// Whether <see cref="Resolve"/> accepts paths to model folders outside <see cref="Directory"/> (default true: a CLI
+    /// convenience). The web app sets it to false: a notebook, which anyone may share, then names models of this catalog
+    /// only, and an unknown name gets the same answer whether or not such a path exists on the server.
+    /// </summary>
+    public bool AllowPaths { get; init; } = true;
+
     /// <summary>Every sub-folder with its card or the reason it cannot be used, sorted by name.</summary>
     public IReadOnlyList<ModelEntry> List()
     {
@@ -83,12 +90,29 @@ public sealed partial class ModelCatalog : IDisposable
     /// <exception cref="ModelException">No such model; the message lists the models there are.</exception>
     public string Resolve(string nameOrPath)
     {
+        if (!AllowPaths) return ResolveName(nameOrPath);
         if (string.IsNullOrWhiteSpace(nameOrPath)) throw new ModelException("no model given: name a folder of " + Directory);
         var inCatalog = System.IO.Path.Combine(Directory, nameOrPath);
         if (!nameOrPath.Contains('/') && !nameOrPath.Contains('\\') && System.IO.Directory.Exists(inCatalog)) return inCatalog;
         if (System.IO.Directory.Exists(nameOrPath) || File.Exists(nameOrPath)) return System.IO.Path.GetFullPath(nameOrPath);
         var names = System.IO.Directory.Exists(Directory) ? System.IO.Directory.GetDirectories(Directory).Select(System.IO.Path.GetFileName).Order().ToList() : [];
         throw new ModelException($"unknown model '{nameOrPath}': {(names.Count == 0 ? $"{Directory} has no models" : $"{Directory} has {string.Join(", ", names)}")} (or give a path to a model folder)");
+    }
+
+    string ResolveName(string name)
+    {
+        var names = System.IO.Directory.Exists(Directory)
+            ? System.IO.Directory.GetDirectories(Directory).Select(System.IO.Path.GetFileName).OfType<string>().Where(n => !n.StartsWith('.')).Order(StringComparer.Ordinal).ToList()
+            : [];
+        bool plain = !string.IsNullOrWhiteSpace(name) && !name.StartsWith('.') && name.IndexOfAny(['/', '\\', ':']) < 0;
+        if (plain && names.Contains(name, StringComparer.Ordinal)) return System.IO.Path.Combine(Directory, name);
+        // a key this method returned before (callers resolve once and pass the path on)
+        if (System.IO.Path.IsPathFullyQualified(name) && System.IO.Path.GetDirectoryName(name) == Directory && names.Contains(System.IO.Path.GetFileName(name), StringComparer.Ordinal))
+            return name;
+        var folder = System.IO.Path.GetFileName(Directory) + "/";
+        throw new ModelException(string.IsNullOrWhiteSpace(name)
+            ? $"no model given: name a folder of {folder}"
+            : $"unknown model '{name}': {(names.Count == 0 ? $"{folder} has no models" : $"{folder} has {string.Join(", ", names)}")} (a notebook names a model folder of {folder}; paths work in the CLI only)");
     }
 
     /// <summary>Returns the loaded model, loading it on first use (once, whoever asks concurrently).</summary>

@@ -31,7 +31,7 @@ public static class InferenceServiceExtensions
             var config = services.GetRequiredService<IConfiguration>();
             var directory = config[ModelsKey] is { Length: > 0 } dir ? dir : defaultModels;
             var provider = config[ProviderKey] is { Length: > 0 } p ? ExecutionProviders.Parse(p) : ExecutionProvider.Cpu;
-            return new ModelCatalog(directory, provider);
+            return new ModelCatalog(directory, provider) { AllowPaths = false };   // notebooks name catalog models only
         });
         builder.Services.AddSingleton(services =>
         {

@@ -94,6 +94,20 @@ public class AccessGuardTests(WebModels models) : IClassFixture<WebModels>
         Assert.Equal(HttpStatusCode.Unauthorized, rebound.StatusCode);   // no token: the cookie belongs to the real host
     }
 
+    [Fact]
+    public async Task In_the_app_a_notebook_names_catalog_models_only_and_no_path_is_an_existence_oracle()
+    {
+        await using var factory = PlaygroundFactory.Create(models.Directory);
+        var catalog = factory.Services.GetRequiredService<GptPlayground.Inference.Models.ModelCatalog>();
+
+        var existing = Assert.Throws<GptPlayground.Inference.ModelException>(() => catalog.Resolve("/etc"));
+        var missing = Assert.Throws<GptPlayground.Inference.ModelException>(() => catalog.Resolve("/nonexistent"));
+
+        Assert.False(catalog.AllowPaths);
+        Assert.Equal(existing.Message.Replace("/etc", "X"), missing.Message.Replace("/nonexistent", "X"));
+        Assert.EndsWith("tiny", catalog.Resolve("tiny"));
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:5080", false)]
     [InlineData("http://localhost:5080", false)]
