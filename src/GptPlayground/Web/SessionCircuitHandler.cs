@@ -15,13 +15,13 @@ namespace GptPlayground.Web;
 /// </remarks>
 public sealed class SessionCircuitHandler(PlaygroundSession session, IConfiguration configuration) : CircuitHandler, IDisposable
 {
-    /// <summary>Configuration key: seconds a connection may be down before the session's generations are cancelled (default 10).</summary>
+    /// <summary>Configuration key: seconds a connection may be down before the session's generations are cancelled (default 5).</summary>
     public const string GraceKey = "Playground:DisconnectGraceSeconds";
 
     Timer? grace;
 
     /// <summary>How long a dropped connection may stay down before the session closes.</summary>
-    public TimeSpan GracePeriod => TimeSpan.FromSeconds(configuration.GetValue<double?>(GraceKey) ?? 10);
+    public TimeSpan GracePeriod => TimeSpan.FromSeconds(configuration.GetValue<double?>(GraceKey) ?? 5);
 
     /// <inheritdoc/>
     public override Task OnConnectionDownAsync(Circuit circuit, CancellationToken cancellationToken)

@@ -6,6 +6,9 @@ namespace GptPlayground.Web;
 /// <summary>The Blazor Server UI: interactive server components, Radzen, static assets, error pages.</summary>
 public static class UiExtensions
 {
+    /// <summary>Setting: seconds without a message from a tab before its connection counts as lost (default 10).</summary>
+    public const string ClientTimeoutKey = "Playground:ClientTimeoutSeconds";
+
     /// <summary>Largest message a browser may send over the Blazor hub: 16 MB (a 5 MB notebook's text, escaped).</summary>
     public const long MaxReceiveBytes = 16L * 1024 * 1024;
 
@@ -18,8 +21,17 @@ public static class UiExtensions
         // SignalR refuses client messages over 32 KB by default and drops the circuit: a pasted 20,000-character prompt
         // was lost while the page still showed it. Notebooks may be 5 MB; as UTF-8 JSON a 5-million-character text
         // may take up to 3 bytes a character, so 16 MB lets every text a notebook can hold reach the server.
+        // A tab whose network is cut is noticed after ClientTimeout (SignalR's default is 30 s, and the session's grace
+        // comes on top: a running generation went on for ~41 s). The page pings every 4 s (App.razor), so 10 s is
+        // more than two missed pings. Playground:ClientTimeoutSeconds changes it (at least 9 s).
+        var timeout = TimeSpan.FromSeconds(Math.Max(9, builder.Configuration.GetValue<double?>(ClientTimeoutKey) ?? 10));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents()
-            .AddHubOptions(o => o.MaximumReceiveMessageSize = MaxReceiveBytes);
+            .AddHubOptions(o =>
+            {
+                o.MaximumReceiveMessageSize = MaxReceiveBytes;
+                o.ClientTimeoutInterval = timeout;
+                o.KeepAliveInterval = TimeSpan.FromSeconds(4);
+            });
         builder.Services.AddRadzenComponents();
         builder.Services.AddScoped<CircuitHandler, SessionCircuitHandler>();
         return builder;
