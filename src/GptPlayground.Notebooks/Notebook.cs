@@ -33,6 +33,24 @@ public sealed class Notebook
     /// <summary>Front-matter keys this version does not know, kept as their YAML text so that they are never dropped.</summary>
     public List<KeyValuePair<string, string>> ExtraFrontMatter { get; set; } = [];
 
+    /// <summary>
+    /// Whether the file has a front matter block. A plain markdown file read without one is written back without one
+    /// while it has nothing to put there; new notebooks have one.
+    /// </summary>
+    public bool HasFrontMatter { get; set; } = true;
+
+    /// <summary>
+    /// Comment lines of the front matter that stood on their own above a top-level key (the key; null: after the last
+    /// key), written back above that key so that a save keeps them.
+    /// </summary>
+    public List<KeyValuePair<string?, string>> FrontMatterComments { get; set; } = [];
+
+    /// <summary>
+    /// Why writing this notebook would lose a comment of its front matter (a comment after a value, or inside a known
+    /// key's nested value); null when nothing would be lost. The writer refuses to write while it is set.
+    /// </summary>
+    public string? UnkeptComment { get; set; }
+
     /// <summary>The cells, in order.</summary>
     public List<Cell> Cells { get; set; } = [];
 

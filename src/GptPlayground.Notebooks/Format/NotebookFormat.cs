@@ -67,6 +67,7 @@ public static partial class NotebookFormat
             bodyLine = close + 1;
             bodyStart = close + 1 < lines.Count ? lines.Start(close + 1) : text.Length;
         }
+        else notebook.HasFrontMatter = false;
         new BodyReader(notebook, text[bodyStart..], bodyLine).Read();
         return notebook;
     }
@@ -77,6 +78,7 @@ public static partial class NotebookFormat
         if (map is null) return;
         var yamlLines = new Lines(yaml);
         var keys = map.Children.Keys.ToList();
+        var kept = new List<(int From, int To)>();     // 0-based line ranges kept verbatim (unknown keys)
         for (int k = 0; k < keys.Count; k++)
         {
             var keyNode = keys[k];
@@ -91,15 +93,43 @@ public static partial class NotebookFormat
                 case "decoding": notebook.Decoding = DecodingYaml.Read(value, firstLine); break;
                 case "variables": notebook.Variables = YamlText.StringMap(value, firstLine, "variables"); break;
                 default:
-                    // kept as its own lines: from the key's line to the line before the next key
+                    // kept as its own lines: from the key's line to the line before the next key, less the blank lines
+                    // and the comments on their own line at its end (those belong to the next key)
                     int from = (int)keyNode.Start.Line - 1;
                     int to = k + 1 < keys.Count ? (int)keys[k + 1].Start.Line - 1 : yamlLines.Count;
-                    while (to > from + 1 && yamlLines.Text(to - 1).Trim().Length == 0) to--;
+                    while (to > from + 1 && (yamlLines.Text(to - 1).Trim().Length == 0 || yamlLines.Text(to - 1).StartsWith('#'))) to--;
                     if (keyNode.Start.Column != 1)
                         throw new NotebookFormatException(firstLine + from, $"front matter key '{key}' must start at the beginning of its line");
                     notebook.ExtraFrontMatter.Add(new(key, yamlLines.Slice(from, to)));
+                    kept.Add((from, to));
                     break;
             }
+        }
+        ReadComments(notebook, yaml, firstLine, keys, kept);
+    }
+
+    /// <summary>
+    /// Comments of the front matter: one on its own line at the start of a line is kept above the key that follows it;
+    /// one inside an unknown key's text is kept with that text; any other would be lost by a save, which
+    /// <see cref="Notebook.UnkeptComment"/> then refuses.
+    /// </summary>
+    static void ReadComments(Notebook notebook, string yaml, int firstLine, List<YamlNode> keys, List<(int From, int To)> kept)
+    {
+        var scanner = new YamlDotNet.Core.Scanner(new StringReader(yaml + "\n"), skipComments: false);
+        var lines = new Lines(yaml);
+        while (scanner.MoveNext())
+        {
+            if (scanner.Current is not YamlDotNet.Core.Tokens.Comment comment) continue;
+            int line = (int)comment.Start.Line - 1;                      // 0-based in the YAML
+            if (kept.Any(r => line >= r.From && line < r.To)) continue;   // part of an unknown key's kept text
+            if (!comment.IsInline && comment.Start.Column == 1)
+            {
+                var next = keys.FirstOrDefault(k => k.Start.Line - 1 > line);
+                var key = next is null ? null : YamlText.String(next, firstLine, "a front matter key");
+                notebook.FrontMatterComments.Add(new(key, lines.Text(line)));
+                continue;
+            }
+            notebook.UnkeptComment ??= $"front matter line {firstLine + line} has a YAML comment that saving would drop ('{comment.Value.Trim()}', {(comment.IsInline ? "after a value" : "inside a value")}): put it on its own line above a key, or remove it";
         }
     }
 

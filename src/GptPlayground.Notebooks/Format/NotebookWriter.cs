@@ -22,12 +22,13 @@ public static partial class NotebookFormat
     {
         ArgumentNullException.ThrowIfNull(notebook);
         var sb = new StringBuilder();
-        WriteFrontMatter(sb, notebook);
+        bool header = NeedsFrontMatter(notebook);
+        if (header) WriteFrontMatter(sb, notebook);
         Cell? previous = null;
         bool previousWasRawMarkdown = false;
         foreach (var cell in notebook.Cells)
         {
-            sb.Append('\n');
+            if (header || previous is not null) sb.Append('\n');
             switch (cell)
             {
                 case MarkdownCell md:
@@ -49,26 +50,49 @@ public static partial class NotebookFormat
         return sb.ToString();
     }
 
+    /// <summary>
+    /// A file read without front matter is written without it while there is nothing to put there and its first cell
+    /// could not be mistaken for one.
+    /// </summary>
+    static bool NeedsFrontMatter(Notebook n) =>
+        n.HasFrontMatter || n.Title is not null || n.Description is not null || n.Model is not null || n.ChatFormat is not null
+        || n.Decoding is not null || n.Variables.Count > 0 || n.ExtraFrontMatter.Count > 0 || n.FrontMatterComments.Count > 0
+        || n.Cells.Count == 0
+        || n.Cells[0] is MarkdownCell { Text: var first } && (first.StartsWith("---", StringComparison.Ordinal) || !ReadsBackRaw(first));
+
     static void WriteFrontMatter(StringBuilder sb, Notebook n)
     {
+        if (n.UnkeptComment is { } lost) throw new NotebookFormatException(null, lost);
+        var written = new HashSet<string?>();
+        void Comments(string? key)
+        {
+            written.Add(key);
+            foreach (var (above, line) in n.FrontMatterComments)
+                if (above == key) sb.Append(line).Append('\n');
+        }
         sb.Append("---\n");
-        if (n.Title is not null) YamlText.WriteEntry(sb, 0, "title", n.Title);
-        if (n.Description is not null) YamlText.WriteEntry(sb, 0, "description", n.Description);
-        if (n.Model is not null) YamlText.WriteEntry(sb, 0, "model", n.Model);
-        if (n.ChatFormat is not null) YamlText.WriteEntry(sb, 0, "chat_format", n.ChatFormat);
+        if (n.Title is not null) { Comments("title"); YamlText.WriteEntry(sb, 0, "title", n.Title); }
+        if (n.Description is not null) { Comments("description"); YamlText.WriteEntry(sb, 0, "description", n.Description); }
+        if (n.Model is not null) { Comments("model"); YamlText.WriteEntry(sb, 0, "model", n.Model); }
+        if (n.ChatFormat is not null) { Comments("chat_format"); YamlText.WriteEntry(sb, 0, "chat_format", n.ChatFormat); }
         if (n.Decoding is not null)
         {
+            Comments("decoding");
             var yaml = DecodingYaml.Write(n.Decoding, 2);
             if (yaml.Trim() == "{}") sb.Append("decoding: {}\n");
             else sb.Append("decoding:\n").Append(yaml);
         }
+        if (n.Variables.Count > 0) Comments("variables");
         WriteVariables(sb, 0, n.Variables, "notebook");
         foreach (var (key, text) in n.ExtraFrontMatter)
         {
             if (text.Length == 0 || !text.StartsWith(key, StringComparison.Ordinal))
                 throw new NotebookFormatException(null, $"front matter entry '{key}' must be its YAML text starting with the key");
+            Comments(key);
             sb.Append(text).Append('\n');
         }
+        foreach (var (above, line) in n.FrontMatterComments)   // after the last key, or above a key no longer there
+            if (!written.Contains(above)) sb.Append(line).Append('\n');
         sb.Append("---\n");
     }
 
