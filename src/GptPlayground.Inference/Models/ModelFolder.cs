@@ -2,7 +2,7 @@ namespace GptPlayground.Inference.Models;
 
 /// <summary>
 /// A folder under <c>models/</c>: which ONNX file is the decoder and which configs sit beside it.
-/// Nothing is loaded here; see <see cref="LanguageModel.Load"/>.
+/// Nothing is loaded here; see <see cref="LanguageModel.Load(string, Runtime.ExecutionProvider)"/>.
 /// </summary>
 /// <param name="Name">The folder name, used as the model's name in the UI and CLI.</param>
 /// <param name="Path">The folder's full path.</param>

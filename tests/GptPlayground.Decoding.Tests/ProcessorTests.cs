@@ -1,6 +1,5 @@
-using GptPlayground.Decoding;
 
-namespace GptPlayground.Inference.Tests.Decoding;
+namespace GptPlayground.Decoding.Tests;
 
 /// <summary>Each processor against hand-computed expectations. "-" in an expectation means -inf.</summary>
 public class ProcessorTests

@@ -1,6 +1,5 @@
-using GptPlayground.Decoding;
 
-namespace GptPlayground.Inference.Tests.Decoding;
+namespace GptPlayground.Decoding.Tests;
 
 /// <summary>Properties of the filters on random logits (seeded, 200 rows of 64 tokens each).</summary>
 public class ProcessorPropertyTests

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using GptPlayground.Decoding;
-using GptPlayground.Inference.Models;
 
-namespace GptPlayground.Inference.Tests.Decoding;
+namespace GptPlayground.Decoding.Tests;
 
 public class DecodingSettingsTests
 {
@@ -109,13 +107,12 @@ public class DecodingSettingsTests
     }
 
     [Fact]
-    public void Resolve_fills_unset_values_from_generation_config_then_defaults()
+    public void Resolve_fills_unset_values_from_the_models_defaults_then_defaults()
     {
-        var dir = TestModels.TempFolder("genconfig");
-        File.WriteAllText(Path.Combine(dir, "generation_config.json"),
+        using var config = JsonDocument.Parse(
             """{ "do_sample": true, "temperature": 0.6, "top_p": 0.9, "max_new_tokens": 50, "early_stopping": "never", "eos_token_id": 2 }""");
 
-        var resolved = new DecodingSettings { TopP = 0.5 }.Resolve(ModelConfig.Read(dir).GenerationDefaults);
+        var resolved = new DecodingSettings { TopP = 0.5 }.Resolve(DecodingSettings.FromGenerationConfig(config.RootElement));
 
         Assert.True(resolved.DoSample);
         Assert.Equal(0.6, resolved.Temperature);
