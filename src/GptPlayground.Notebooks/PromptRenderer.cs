@@ -37,11 +37,9 @@ public static partial class PromptRenderer
     [GeneratedRegex(@"\{\{\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}\}")]
     private static partial Regex Placeholder();
 
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.\-]*$")]
-    private static partial Regex VariableName();
 
     /// <summary>Whether <paramref name="name"/> can be written as a <c>{{name}}</c> placeholder: a letter or _, then letters, digits, _ . or -.</summary>
-    public static bool IsVariableName(string name) => VariableName().IsMatch(name);
+    public static bool IsVariableName(string name) => CellSyntax.IsVariableName(name);
 
     [GeneratedRegex(@"\{\{\s*output\s*\}\}")]
     private static partial Regex OutputPlaceholder();

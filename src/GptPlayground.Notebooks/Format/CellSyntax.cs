@@ -1,11 +1,32 @@
+using System.Text.RegularExpressions;
+
 namespace GptPlayground.Notebooks;
 
 /// <summary>
 /// The names of the notebook format, in one place for the reader, the writer and the UI: cell kinds ("zero-shot"),
-/// their headings ("## Zero-shot: name"), the roles of fenced blocks per kind, and the markers between cells.
+/// their headings ("## Zero-shot: name"), the roles of fenced blocks per kind, the markers between cells, and the rules
+/// for names (variables, decoding variants) that the reader enforces and the writer relies on: what reads, writes.
 /// </summary>
-public static class CellSyntax
+public static partial class CellSyntax
 {
+    /// <summary>What a variable name may be, as an error message ends it.</summary>
+    public const string VariableNameRule = "must start with a letter or '_' and use only letters, digits, '_', '.', '-'";
+
+    /// <summary>What a decoding variant's name may be, as an error message ends it.</summary>
+    public const string VariantNameRule = "must be one word without spaces, backticks or '=' (e.g. greedy, t0.7)";
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.\-]*\z")]
+    private static partial Regex VariableName();
+
+    [GeneratedRegex(@"^[^\s`=]+\z")]
+    private static partial Regex VariantName();
+
+    /// <summary>True for a name a <c>{{placeholder}}</c> and a <c>variables</c> entry may have.</summary>
+    public static bool IsVariableName(string? name) => name is not null && VariableName().IsMatch(name);
+
+    /// <summary>True for a name a decoding variant may have (it is written after <c>```decoding</c> and <c>```output</c>).</summary>
+    public static bool IsVariantName(string? name) => name is not null && VariantName().IsMatch(name);
+
     /// <summary>Info string of a markdown cell written as a fenced block (when its text would not read back raw).</summary>
     public const string MarkdownCellRole = "markdown-cell";
 

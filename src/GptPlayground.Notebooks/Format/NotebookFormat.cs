@@ -72,6 +72,15 @@ public static partial class NotebookFormat
         return notebook;
     }
 
+    /// <summary>The variables as read, refused (with the line of the <c>variables</c> key) when a name would not write.</summary>
+    static List<KeyValuePair<string, string>> CheckedVariables(List<KeyValuePair<string, string>> variables, int line)
+    {
+        foreach (var (name, _) in variables)
+            if (!CellSyntax.IsVariableName(name))
+                throw new NotebookFormatException(line, $"variable name '{name}' {CellSyntax.VariableNameRule}");
+        return variables;
+    }
+
     static void ReadFrontMatter(Notebook notebook, string yaml, int firstLine)
     {
         var map = YamlText.LoadMapping(yaml, firstLine);
@@ -91,7 +100,7 @@ public static partial class NotebookFormat
                 case "model": notebook.Model = YamlText.String(value, firstLine, "model"); break;
                 case "chat_format": notebook.ChatFormat = YamlText.String(value, firstLine, "chat_format"); break;
                 case "decoding": notebook.Decoding = DecodingYaml.Read(value, firstLine); break;
-                case "variables": notebook.Variables = YamlText.StringMap(value, firstLine, "variables"); break;
+                case "variables": notebook.Variables = CheckedVariables(YamlText.StringMap(value, firstLine, "variables"), YamlText.LineOf(keyNode, firstLine)); break;
                 default:
                     // kept as its own lines: from the key's line to the line before the next key, less the blank lines
                     // and the comments on their own line at its end (those belong to the next key)
@@ -386,6 +395,7 @@ public static partial class NotebookFormat
                     break;
                 case "decoding":
                     if (e.Args.Length != 1) throw new NotebookFormatException(line, "```decoding needs one variant name after it, e.g. ```decoding greedy");
+                    if (!CellSyntax.IsVariantName(e.Args[0])) throw new NotebookFormatException(line, $"decoding variant name '{e.Args[0]}' {CellSyntax.VariantNameRule}");
                     if (c.Variants.Any(v => v.Name == e.Args[0])) throw new NotebookFormatException(line, $"the cell already has a decoding variant named '{e.Args[0]}'");
                     var map = YamlText.LoadMapping(content, contentLine);
                     c.Variants.Add(new DecodingVariant(e.Args[0], DecodingYaml.Read(map, contentLine)));
@@ -409,7 +419,7 @@ public static partial class NotebookFormat
                 {
                     case "model": c.Model = YamlText.String(v, contentLine, "model"); break;
                     case "note": c.Note = YamlText.String(v, contentLine, "note"); break;
-                    case "variables": c.Variables = YamlText.StringMap(v, contentLine, "variables"); break;
+                    case "variables": c.Variables = CheckedVariables(YamlText.StringMap(v, contentLine, "variables"), YamlText.LineOf(k, contentLine)); break;
                     case "separator" when c is ZeroShotCell z: z.Separator = YamlText.String(v, contentLine, "separator"); break;
                     case "separator" when c is FewShotCell f: f.Separator = YamlText.String(v, contentLine, "separator"); break;
                     case "chat_format" when c is InstructionCell i: i.ChatFormat = YamlText.String(v, contentLine, "chat_format"); break;
@@ -423,6 +433,7 @@ public static partial class NotebookFormat
         static CellOutput ReadOutput(string[] args, string text, int line)
         {
             if (args.Length == 0) throw new NotebookFormatException(line, "```output needs the variant name after it, e.g. ```output greedy tokens=5");
+            if (!CellSyntax.IsVariantName(args[0])) throw new NotebookFormatException(line, $"output variant name '{args[0]}' {CellSyntax.VariantNameRule}");
             int? tokens = null; string? finish = null; double? timeMs = null, tps = null; ulong? seed = null;
             foreach (var field in args[1..])
             {

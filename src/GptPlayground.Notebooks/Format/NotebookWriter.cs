@@ -6,11 +6,6 @@ namespace GptPlayground.Notebooks;
 
 public static partial class NotebookFormat
 {
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.\-]*\z")]
-    private static partial Regex VariableName();
-
-    [GeneratedRegex(@"^[^\s`=]+\z")]
-    private static partial Regex VariantName();
 
     /// <summary>Writes the canonical text of a notebook (LF line endings, ends with a newline).</summary>
     /// <param name="notebook">The notebook.</param>
@@ -103,8 +98,8 @@ public static partial class NotebookFormat
         var names = new HashSet<string>();
         foreach (var (name, value) in variables)
         {
-            if (!VariableName().IsMatch(name))
-                throw new NotebookFormatException(null, $"{owner} variable name '{name}' must start with a letter or '_' and use only letters, digits, '_', '.', '-'");
+            if (!CellSyntax.IsVariableName(name))
+                throw new NotebookFormatException(null, $"{owner} variable name '{name}' {CellSyntax.VariableNameRule}");
             if (!names.Add(name)) throw new NotebookFormatException(null, $"{owner} variable '{name}' is defined twice");
             YamlText.WriteEntry(sb, indent + 2, name, value ?? "");
         }
@@ -180,8 +175,8 @@ public static partial class NotebookFormat
 
     static void CheckVariantName(string name, string cell)
     {
-        if (name is null || !VariantName().IsMatch(name))
-            throw new NotebookFormatException(null, $"decoding variant name '{name}' in cell '{cell}' must be one word without spaces, backticks or '=' (e.g. greedy, t0.7)");
+        if (!CellSyntax.IsVariantName(name))
+            throw new NotebookFormatException(null, $"decoding variant name '{name}' in cell '{cell}' {CellSyntax.VariantNameRule}");
     }
 
     /// <summary>Writes a fenced block whose backtick fence is longer than any backtick run that starts a content line.</summary>
