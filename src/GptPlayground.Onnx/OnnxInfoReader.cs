@@ -21,7 +21,7 @@ internal sealed class OnnxInfoReader(string path)
     public OnnxModelInfo Read()
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);   // ProtoReader buffers
-        using var r = new ProtoReader(stream, path);
+        using var r = new ProtoReader(stream, path, (offset, problem) => new OnnxFormatException(path, offset, problem));
         if (r.Length == 0) throw new OnnxFormatException(path, -1, "empty file; expected an ONNX model (a protobuf ModelProto)");
 
         long? irVersion = null;

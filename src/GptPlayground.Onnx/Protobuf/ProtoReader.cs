@@ -6,8 +6,8 @@ namespace GptPlayground.Onnx.Protobuf;
 /// <summary>
 /// A forward-only protobuf reader over a file: reads tags and scalars through a small buffer and skips
 /// large payloads by seeking, so a 500 MB model costs a few kilobytes of memory.
-/// Every read is checked against the end of the message that encloses it; anything malformed raises
-/// <see cref="OnnxFormatException"/> with the byte offset, never an index or overflow error.
+/// Every read is checked against the end of the message that encloses it; anything malformed raises the caller's
+/// format exception (made by the factory given to the constructor) with the byte offset, never an index or overflow error.
 /// </summary>
 internal sealed class ProtoReader : IDisposable
 {
@@ -19,11 +19,16 @@ internal sealed class ProtoReader : IDisposable
     private long _bufferStart;     // file offset of _buffer[0]
     private int _bufferLength;     // valid bytes in _buffer
     private int _bufferPos;        // next byte to read in _buffer
+    private readonly Func<long, string, Exception> _error;
 
-    public ProtoReader(Stream stream, string path)
+    /// <param name="stream">The file.</param>
+    /// <param name="path">The file name used in error messages.</param>
+    /// <param name="error">Makes the exception for a problem at a byte offset (the file format's own exception type).</param>
+    public ProtoReader(Stream stream, string path, Func<long, string, Exception> error)
     {
         _stream = stream;
         Path = path;
+        _error = error;
         Length = stream.Length;
         _bufferStart = stream.Position;
     }
@@ -40,10 +45,10 @@ internal sealed class ProtoReader : IDisposable
     public void Dispose() => _stream.Dispose();
 
     /// <summary>An error at the current position.</summary>
-    public OnnxFormatException Error(string problem) => new(Path, Position, problem);
+    public Exception Error(string problem) => _error(Position, problem);
 
     /// <summary>An error at a given position.</summary>
-    public OnnxFormatException Error(long offset, string problem) => new(Path, offset, problem);
+    public Exception Error(long offset, string problem) => _error(offset, problem);
 
     /// <summary>
     /// Reads the next field tag of a message ending at <paramref name="end"/>; false at the end.

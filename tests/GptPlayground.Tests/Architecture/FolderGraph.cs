@@ -163,7 +163,7 @@ public sealed partial class FolderGraph
     [GeneratedRegex(@"^\s*(?:global\s+)?using\s+(?!static)(?:\w+\s*=\s*)?([\w.]+)\s*;", RegexOptions.Multiline)] private static partial Regex CsUsing();
     [GeneratedRegex(@"^\s*@using\s+(?:static\s+)?([\w.]+)", RegexOptions.Multiline)] private static partial Regex RazorUsing();
     // a private (nested) type cannot be named from another folder, so it is not a declaration the graph needs
-    [GeneratedRegex(@"(?<!\bprivate\s+(?:(?:sealed|readonly|static|partial|abstract)\s+)*)\b(?:class|record|struct|interface|enum)\s+(?:class\s+|struct\s+)?([A-Z]\w*)")] private static partial Regex TypeDeclaration();
+    [GeneratedRegex(@"(?<!\bprivate\s+(?:(?:sealed|readonly|static|partial|abstract|record)\s+)*)\b(?:class|record|struct|interface|enum)\s+(?:class\s+|struct\s+)?([A-Z]\w*)")] private static partial Regex TypeDeclaration();
     [GeneratedRegex(@"\b[A-Z]\w*\b")] private static partial Regex Identifier();
     [GeneratedRegex(@"\b[A-Z]\w*(?:\.[A-Z]\w*)+\b")] private static partial Regex QualifiedName();
     [GeneratedRegex(@"/\*.*?\*/", RegexOptions.Singleline)] private static partial Regex BlockComment();
