@@ -197,6 +197,44 @@ public sealed class NotebookStorageTests : IDisposable
         Assert.True(File.Exists(other));    // not ours
     }
 
+    [Theory]
+    [InlineData("a..%2fenc2", "a..%2fenc2.md")]        // was cut at the last dot: "a..md"
+    [InlineData("v1.2", "v1.2.md")]
+    [InlineData("notes.md", "notes.md")]
+    [InlineData("sub/Plan.MD", "sub/Plan.md")]
+    public void Free_names_keep_every_dot_but_the_md_extension(string asked, string expected)
+    {
+        Assert.Equal(expected, storage.FreeName(asked));
+    }
+
+    [Fact]
+    public void A_name_starting_with_dots_is_refused_not_cut()
+    {
+        var e = Assert.Throws<NotebookStorageException>(() => storage.FreeName("..%2fenc2"));
+
+        Assert.Contains("'..%2fenc2.md'", e.Message);
+    }
+
+    [Fact]
+    public void A_taken_name_gets_the_next_number()
+    {
+        storage.SaveAs("a.md", Sample());
+        storage.SaveAs("a-2.md", Sample());
+
+        Assert.Equal("a-3.md", storage.FreeName("a"));
+    }
+
+    [Theory]
+    [InlineData("%2e%2e/x.md", "x.md")]
+    [InlineData("../../etc/x.md", "x.md")]
+    [InlineData("C:\\Users\\me\\x.md", "x.md")]
+    [InlineData("plain.md", "plain.md")]
+    [InlineData("/", "upload.md")]
+    public void An_uploaded_file_name_is_its_last_segment_only(string fileName, string expected)
+    {
+        Assert.Equal(expected, NotebookStorage.UploadName(fileName));
+    }
+
     [Fact]
     public void Files_over_5_MB_are_refused()
     {

@@ -234,7 +234,7 @@ public sealed class NotebookStorage
         bool conflict = openedAt is null ? exists : !exists || NotebookVersion.Of(File.ReadAllBytes(path)) != openedAt;
         if (conflict && (openedAt is null || exists))
         {
-            var copy = FreeName(ConflictName(Normalize(name)));
+            var copy = FreeName(ConflictName(Normalize(name)), " ");
             WriteAtomic(PathOf(copy), bytes);
             throw new NotebookConflictException(Normalize(name), copy);
         }
@@ -259,7 +259,7 @@ public sealed class NotebookStorage
     public string Duplicate(string name, string? newName = null)
     {
         var from = ExistingPath(name);
-        var target = newName is null ? FreeName(Normalize(name)[..^3] + " copy.md") : Normalize(newName);
+        var target = newName is null ? FreeName(Normalize(name)[..^3] + " copy.md", " ") : Normalize(newName);
         var to = PathOf(target);
         if (File.Exists(to)) throw new NotebookStorageException($"{target} already exists: choose another name");
         WriteAtomic(to, ReadBytes(name, from));
@@ -306,6 +306,32 @@ public sealed class NotebookStorage
         Directory.CreateDirectory(Path.GetDirectoryName(to)!);
         File.Move(from, to);
         return Normalize(name);
+    }
+
+    /// <summary>
+    /// <paramref name="name"/> with ".md", or NAME-2.md, NAME-3.md... when taken (in the same folder); the number
+    /// follows <paramref name="separator"/> (duplicates and conflict copies use a space: "a copy 2.md").
+    /// </summary>
+    public string FreeName(string name, string separator = "-")
+    {
+        var stem = WithoutExtension(name.Replace('\\', '/'));
+        var free = stem + ".md";
+        for (int i = 2; Exists(free); i++) free = $"{stem}{separator}{i}.md";
+        return free;
+    }
+
+    /// <summary>The name without a final ".md" (any other dot is part of the name: "v1.2" stays "v1.2").</summary>
+    public static string WithoutExtension(string name) =>
+        name.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? name[..^3] : name;
+
+    /// <summary>
+    /// The name an uploaded file is saved under: its last path segment only (a browser's file name is no path:
+    /// "%2e%2e/x.md" or "a\\b.md" must not make folders), still checked by <see cref="PathOf"/> when saved.
+    /// </summary>
+    public static string UploadName(string fileName)
+    {
+        var last = fileName.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        return last.Length == 0 ? "upload.md" : last;
     }
 
     static string EscapeForTrash(string name) => name.Replace("%", "%25").Replace("/", "%2F").Replace("~", "%7E");
@@ -411,16 +437,6 @@ public sealed class NotebookStorage
     static string Escape(string s) => string.Concat(s.Select(c => char.IsControl(c) ? $"\\x{(int)c:X2}" : c.ToString()));
 
     static string ConflictName(string name) => $"{name[..^3]}.conflict-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md";
-
-    string FreeName(string name)
-    {
-        if (!File.Exists(PathOf(name))) return name;
-        for (int i = 2; ; i++)
-        {
-            var candidate = $"{name[..^3]} {i}.md";
-            if (!File.Exists(PathOf(candidate))) return candidate;
-        }
-    }
 
     /// <summary>
     /// Writes a file atomically: a temporary file in the target's folder, flushed to disk, then renamed over the

@@ -58,7 +58,7 @@ public sealed partial class NotebookList
     async Task CreateAsync()
     {
         var name = string.IsNullOrWhiteSpace(newName) ? "untitled" : newName.Trim();
-        var title = Path.GetFileNameWithoutExtension(name);
+        var title = NotebookStorage.WithoutExtension(name);
         string? created = null;
         await Do(() =>
         {
@@ -67,7 +67,7 @@ public sealed partial class NotebookList
                 Title = title,
                 Cells = [new MarkdownCell($"Notes about {title}."), new ZeroShotCell { Name = "first", Instruction = "", Input = "Once upon a time" }],
             };
-            created = Storage.SaveAs(FreeName(name), notebook).Name;   // "untitled.md" taken: untitled-2.md
+            created = Storage.SaveAs(Storage.FreeName(name), notebook).Name;   // "untitled.md" taken: untitled-2.md
             return $"Created {created}.";
         });
         if (created is not null) Navigation.NavigateTo($"notebooks/{created}");
@@ -113,19 +113,8 @@ public sealed partial class NotebookList
         await Do(() =>
         {
             var notebook = NotebookStorage.Decode(e.File.Name, bytes);
-            var name = FreeName(e.File.Name);
+            var name = Storage.FreeName(NotebookStorage.UploadName(e.File.Name));   // top level: a browser's name is no path
             return $"Uploaded {Storage.SaveAs(name, notebook, keepOutputs: true).Name}.";
         });
-    }
-
-    /// <summary><paramref name="fileName"/> with ".md", or NAME-2.md, NAME-3.md... when taken (in the same folder).</summary>
-    string FreeName(string fileName)
-    {
-        var normalized = fileName.Replace('\\', '/');
-        var folder = normalized.Contains('/') ? normalized[..(normalized.LastIndexOf('/') + 1)] : "";
-        var stem = folder + Path.GetFileNameWithoutExtension(normalized);
-        var name = stem + ".md";
-        for (int i = 2; Storage.Exists(name); i++) name = $"{stem}-{i}.md";
-        return name;
     }
 }
