@@ -68,8 +68,10 @@ public sealed partial record DecodingSettings
     /// </summary>
     /// <param name="contextLength">The model's context length, if known: max_new_tokens must fit in it.</param>
     /// <param name="promptLength">The longest prompt's length, if known: with the context length, bounds max_new_tokens further.</param>
-    public DecodingValidation Validate(int? contextLength = null, int? promptLength = null)
+    /// <param name="limits">The resource limits (<see cref="DecodingLimits.Default"/> when null).</param>
+    public DecodingValidation Validate(int? contextLength = null, int? promptLength = null, DecodingLimits? limits = null)
     {
+        var limit = limits ?? DecodingLimits.Default;
         var s = Merge(Defaults, this);
         var errors = new List<DecodingIssue>();
         var warnings = new List<DecodingIssue>();
@@ -102,6 +104,9 @@ public sealed partial record DecodingSettings
             if (Bad(v) || v < -2 || v > 2) Error(name, $"{name} (={F(v)}) must be between -2 and 2 (OpenAI's range); use 0 for no penalty");
         if (s.NoRepeatNgramSize < 0) Error("no_repeat_ngram_size", $"no_repeat_ngram_size (={s.NoRepeatNgramSize}) must be >= 0; use 0 to allow repeated n-grams");
         if (beams < 1) Error("num_beams", $"num_beams (={beams}) must be >= 1; use 1 for no beam search");
+        else if (beams > limit.MaxBeams) Error("num_beams", $"num_beams (={beams}) is over this server's limit of {limit.MaxBeams} beams (Playground:MaxBeams); use fewer beams");
+        if (n > limit.MaxSequences) Error("num_return_sequences", $"num_return_sequences (={n}) is over this server's limit of {limit.MaxSequences} sequences per request (Playground:MaxSequences); ask for fewer");
+        if (maxNew > limit.MaxNewTokens) Error("max_new_tokens", $"max_new_tokens (={maxNew}) is over this server's limit of {limit.MaxNewTokens} (Playground:MaxNewTokens)");
         double lp = s.LengthPenalty!.Value;
         if (Bad(lp)) Error("length_penalty", $"length_penalty (={F(lp)}) must be a finite number; use 1.0 (the default)");
         if (n < 1) Error("num_return_sequences", $"num_return_sequences (={n}) must be >= 1");

@@ -97,6 +97,26 @@ public class DecodingSettingsTests
         Assert.StartsWith(message, Assert.Single(v.Warnings).Message);
     }
 
+    [Theory]
+    [InlineData(20000, 1, false, "num_beams (=20000) is over this server's limit of 64 beams (Playground:MaxBeams)")]
+    [InlineData(1, 2147483647, true, "num_return_sequences (=2147483647) is over this server's limit of 256 sequences per request")]
+    [InlineData(1, 20000, true, "num_return_sequences (=20000) is over this server's limit of 256")]
+    public void Requests_past_the_resource_limits_are_errors_naming_the_limit(int beams, int sequences, bool sample, string message)
+    {
+        var s = new DecodingSettings { NumBeams = beams, NumReturnSequences = sequences, DoSample = sample };
+
+        Assert.Contains(s.Validate().Errors, e => e.Message.StartsWith(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Limits_can_be_set_per_call()
+    {
+        var s = new DecodingSettings { NumBeams = 8, NumReturnSequences = 8 };
+
+        Assert.Empty(s.Validate().Errors);
+        Assert.Contains(s.Validate(limits: new DecodingLimits(MaxBeams: 4)).Errors, e => e.Parameter == "num_beams");
+    }
+
     [Fact]
     public void Valid_sampling_settings_have_no_errors_or_warnings()
     {

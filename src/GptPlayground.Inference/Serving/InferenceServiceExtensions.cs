@@ -1,3 +1,4 @@
+using GptPlayground.Decoding;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Runtime;
 using Microsoft.Extensions.Configuration;
@@ -31,6 +32,13 @@ public static class InferenceServiceExtensions
             var config = services.GetRequiredService<IConfiguration>();
             var directory = config[ModelsKey] is { Length: > 0 } dir ? dir : defaultModels;
             var provider = config[ProviderKey] is { Length: > 0 } p ? ExecutionProviders.Parse(p) : ExecutionProvider.Cpu;
+            var limits = new DecodingLimits();
+            DecodingLimits.Default = limits with
+            {
+                MaxBeams = config.GetValue<int?>("Playground:MaxBeams") ?? limits.MaxBeams,
+                MaxSequences = config.GetValue<int?>("Playground:MaxSequences") ?? limits.MaxSequences,
+                MaxNewTokens = config.GetValue<int?>("Playground:MaxNewTokens") ?? limits.MaxNewTokens,
+            };
             return new ModelCatalog(directory, provider) { AllowPaths = false };   // notebooks name catalog models only
         });
         builder.Services.AddSingleton(services =>

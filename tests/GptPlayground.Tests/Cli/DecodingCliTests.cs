@@ -17,6 +17,15 @@ public class DecodingCliTests(CliModels models) : IClassFixture<CliModels>
     static int[] Tokens(JsonElement sequence) => sequence.GetProperty("tokens").EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
     [Fact]
+    public async Task Twenty_thousand_beams_are_refused_before_anything_is_allocated()
+    {
+        var r = await Generate("--prompt", "Once", "--num-beams", "20000", "--max-new-tokens", "4");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--num-beams (=20000) is over this server's limit of 64 beams", r.Error);
+    }
+
+    [Fact]
     public async Task Sampling_at_a_vanishing_temperature_gives_the_greedy_tokens_with_finite_logprobs()
     {
         var greedy = Json(await Generate("--prompt", "Once upon", "--max-new-tokens", "6", "--json"));
