@@ -18,6 +18,12 @@ public sealed record GenerationOptions
     /// <summary>Stop a sequence when it produces an end-of-sequence id (default true; the bench turns it off to time a fixed length).</summary>
     public bool StopAtEos { get; init; } = true;
 
+    /// <summary>
+    /// Resource limits on the request (beams, sequences, new tokens); <see cref="DecodingLimits.Default"/> when null, the
+    /// server's. A program that knows its model is small may pass larger ones.
+    /// </summary>
+    public DecodingLimits? Limits { get; init; }
+
     /// <summary>Engine tests only: replaces the selector at the end of each sequence's chain (argument: the sequence's row).</summary>
     internal Func<int, ITokenSelector>? SelectorFor { get; init; }
 

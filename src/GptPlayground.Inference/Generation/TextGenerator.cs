@@ -72,7 +72,7 @@ public static class TextGenerator
         var resolved = Prepare(model, prompts, settings, options);
         var stats = new GenerationStats();
         var result = Collect(Decode(model, prompts, resolved, options, stats, cancellationToken), prompts.Count * resolved.NumReturnSequences!.Value, stats);
-        return result with { Settings = resolved, Warnings = resolved.Validate(model.ContextLength, prompts.Max(p => p.Length)).Warnings };
+        return result with { Settings = resolved, Warnings = resolved.Validate(model.ContextLength, prompts.Max(p => p.Length), options.Limits).Warnings };
     }
 
     static DecodingSettings Prepare(LanguageModel model, IReadOnlyList<int[]> prompts, DecodingSettings settings, GenerationOptions options)
@@ -80,7 +80,7 @@ public static class TextGenerator
         options.Validate();
         CheckPrompts(model, prompts);
         var resolved = settings.Resolve(model.Config.GenerationDefaults, model.ContextLength);
-        resolved.Validate(model.ContextLength, prompts.Max(p => p.Length)).ThrowIfInvalid();
+        resolved.Validate(model.ContextLength, prompts.Max(p => p.Length), options.Limits).ThrowIfInvalid();
         return resolved;
     }
 

@@ -19,7 +19,7 @@ public static class GenAiPeer
     public static bool CanLoad(string modelFolder) => File.Exists(Path.Combine(modelFolder, "genai_config.json"));
 
     /// <summary>
-    /// Loads the model into GenAI; dispose the result. Greedy decoding of <paramref name="newTokens"/> tokens with
+    /// Loads the model into GenAI; dispose the result. Its sessions decode greedily, a fixed number of tokens with
     /// end-of-sequence suppressed (min_length), as the engine's bench decodes, so both produce the same count.
     /// </summary>
     /// <exception cref="CliException">No genai_config.json, GenAI's native library is missing, or GenAI refuses the model.</exception>

@@ -42,7 +42,7 @@ public class BeamSearchTests
         var prompt = new[] { 10, 20, 30 };
         var settings = new DecodingSettings { NumBeams = 300, NumReturnSequences = 5, MaxNewTokens = 2, LengthPenalty = lengthPenalty };
 
-        var result = TextGenerator.Complete(model, [prompt], settings, new GenerationOptions { TopLogprobs = 2 });
+        var result = TextGenerator.Complete(model, [prompt], settings, new GenerationOptions { TopLogprobs = 2, Limits = new DecodingLimits(MaxBeams: 300) });
         var expected = Exhaustive(new(model), prompt, lengthPenalty).Take(5).ToList();
 
         Assert.Equal(expected.Select(e => e.Tokens), result.Sequences.Select(s => s.Tokens));
