@@ -18,6 +18,8 @@ public sealed partial class DecodingPanel
     readonly string idPrefix = $"dec{Interlocked.Increment(ref instances)}-";
     string? seedText;
     string? seedError;
+    readonly Dictionary<string, string> numberTexts = [];    // what was typed into a number field that did not parse
+    readonly Dictionary<string, string> numberErrors = [];
 
     /// <summary>The fieldsets: every setting under its group, groups in the order they first appear.</summary>
     static readonly IReadOnlyList<IGrouping<string, DecodingSetting>> Groups = DecodingSetting.All.GroupBy(d => d.Group).ToArray();
@@ -79,6 +81,42 @@ public sealed partial class DecodingPanel
         var lines = text.Replace("\r\n", "\n").Split('\n').Where(l => l.Length > 0)
             .Select(l => l.Replace("\\n", "\n").Replace("\\\\", "\\")).ToArray();
         return Set(Value with { Stop = lines.Length == 0 ? null : lines });
+    }
+
+    /// <summary>The field's text: what the user typed when it did not parse, else the value.</summary>
+    string NumberText(DecodingSetting setting) =>
+        numberTexts.TryGetValue(setting.Name, out var typed) ? typed : setting.GetValue(Value) is { } v ? Format(v) : "";
+
+    /// <summary>
+    /// Parses a number field (invariant culture, "1e-3" allowed). Empty unsets it. Text that is not a finite number, or
+    /// a whole number out of range, stays in the field with a message; range rules are <see cref="DecodingSettings.Validate"/>'s.
+    /// </summary>
+    Task SetNumber(DecodingSetting setting, string? text)
+    {
+        text = (text ?? "").Trim();
+        var name = setting.Name;
+        object? value = null;
+        string? error = null;
+        if (text.Length > 0 && setting.Kind == SettingKind.Integer)
+        {
+            if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i)) value = i;
+            else error = $"{name} (={text}) must be a whole number from {int.MinValue} to {int.MaxValue}; leave it empty to inherit";
+        }
+        else if (text.Length > 0)
+        {
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)) value = d;
+            else error = $"{name} (={text}) is not a number (use a dot for decimals, e.g. 0.7 or 1e-3); leave it empty to inherit";
+        }
+        if (error is not null)
+        {
+            numberTexts[name] = text;
+            numberErrors[name] = error;
+            StateHasChanged();
+            return Task.CompletedTask;
+        }
+        numberTexts.Remove(name);
+        numberErrors.Remove(name);
+        return Set(setting.WithValue(Value, value));
     }
 
     Task SetSeed(string text)

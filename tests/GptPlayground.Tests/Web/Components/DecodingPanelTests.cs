@@ -43,6 +43,41 @@ public class DecodingPanelTests
         Assert.Empty(cut.FindAll(".setting-error"));
     }
 
+    [Theory]
+    [InlineData("temperature", "NaN", "temperature (=NaN) is not a number")]
+    [InlineData("temperature", "abc", "temperature (=abc) is not a number")]
+    [InlineData("top_p", "0,9", "top_p (=0,9) is not a number")]
+    [InlineData("max_new_tokens", "99999999999", "max_new_tokens (=99999999999) must be a whole number")]
+    [InlineData("top_k", "1.5", "top_k (=1.5) must be a whole number")]
+    public void Text_that_is_no_number_stays_in_the_field_with_a_message(string setting, string typed, string message)
+    {
+        using var ctx = new ComponentContext();
+        DecodingSettings? changed = null;
+        var cut = ctx.Render<DecodingPanel>(p => p.Add(x => x.Value, new DecodingSettings()).Add(x => x.ValueChanged, s => changed = s));
+
+        cut.Find($"[data-setting='{setting}'] input").Change(typed);
+
+        Assert.Null(changed);                                                            // nothing half-parsed is kept
+        Assert.Equal(typed, cut.Find($"[data-setting='{setting}'] input").GetAttribute("value"));
+        Assert.Contains(message, cut.Find($"[data-setting='{setting}'] .setting-error").TextContent);
+    }
+
+    [Theory]
+    [InlineData("1e-300", 1e-300)]
+    [InlineData("1e308", 1e308)]      // Radzen's field made it 1308
+    [InlineData(" 0.25 ", 0.25)]
+    public void Numbers_in_any_float_notation_are_taken_exactly(string typed, double expected)
+    {
+        using var ctx = new ComponentContext();
+        DecodingSettings? changed = null;
+        var cut = ctx.Render<DecodingPanel>(p => p.Add(x => x.Value, new DecodingSettings()).Add(x => x.ValueChanged, s => changed = s));
+
+        cut.Find("[data-setting='temperature'] input").Change(typed);
+
+        Assert.Equal(expected, changed?.Temperature);
+        Assert.Empty(cut.FindAll("[data-setting='temperature'] .setting-error"));
+    }
+
     [Fact]
     public void Inherited_settings_are_validated_and_shown_as_placeholders()
     {
