@@ -9,6 +9,23 @@ namespace GptPlayground.Notebooks;
 /// </summary>
 public static partial class CellSyntax
 {
+    /// <summary>The fields of an <c>```output VARIANT ...</c> info string, in the order they are written.</summary>
+    public static class OutputField
+    {
+        /// <summary>tokens=N: tokens generated.</summary>
+        public const string Tokens = "tokens";
+        /// <summary>finish=eos|length|stop|context.</summary>
+        public const string Finish = "finish";
+        /// <summary>time_ms=X: prefill plus decode time.</summary>
+        public const string TimeMs = "time_ms";
+        /// <summary>tokens_per_s=X over all sequences.</summary>
+        public const string TokensPerSecond = "tokens_per_s";
+        /// <summary>seed=N: the seed a sampling run used.</summary>
+        public const string Seed = "seed";
+        /// <summary>"tokens=N, finish=eos|length|stop|context, time_ms=X, tokens_per_s=X, seed=N", for messages.</summary>
+        public const string Expected = "tokens=N, finish=eos|length|stop|context, time_ms=X, tokens_per_s=X, seed=N";
+    }
+
     /// <summary>What a variable name may be, as an error message ends it.</summary>
     public const string VariableNameRule = "must start with a letter or '_' and use only letters, digits, '_', '.', '-'";
 

@@ -443,17 +443,17 @@ public static partial class NotebookFormat
                 {
                     switch (key)
                     {
-                        case "tokens": tokens = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture); break;
-                        case "finish": finish = value.Length > 0 ? value : throw new FormatException(); break;
-                        case "time_ms": timeMs = double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture); break;
-                        case "tokens_per_s": tps = double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture); break;
-                        case "seed": seed = ulong.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture); break;
-                        default: throw new NotebookFormatException(line, $"unknown output field '{key}' (expected tokens=N, finish=eos|length|stop|context, time_ms=X, tokens_per_s=X, seed=N)");
+                        case CellSyntax.OutputField.Tokens: tokens = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture); break;
+                        case CellSyntax.OutputField.Finish: finish = value.Length > 0 ? value : throw new FormatException(); break;
+                        case CellSyntax.OutputField.TimeMs: timeMs = double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture); break;
+                        case CellSyntax.OutputField.TokensPerSecond: tps = double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture); break;
+                        case CellSyntax.OutputField.Seed: seed = ulong.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture); break;
+                        default: throw new NotebookFormatException(line, $"unknown output field '{key}' (expected {CellSyntax.OutputField.Expected})");
                     }
                 }
                 catch (Exception e) when (e is FormatException or OverflowException)
                 {
-                    throw new NotebookFormatException(line, $"output field '{field}' has a bad value (expected tokens=N, finish=WORD, time_ms=X, tokens_per_s=X, seed=N)");
+                    throw new NotebookFormatException(line, $"output field '{field}' has a bad value (expected {CellSyntax.OutputField.Expected})");
                 }
             }
             return new CellOutput { Variant = args[0], Text = text, Tokens = tokens, Finish = finish, TimeMs = timeMs, TokensPerSecond = tps, Seed = seed };

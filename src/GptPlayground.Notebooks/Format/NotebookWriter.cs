@@ -160,15 +160,15 @@ public static partial class NotebookFormat
         {
             CheckVariantName(o.Variant, name);
             var info = new StringBuilder("output ").Append(o.Variant);
-            if (o.Tokens is { } t) info.Append(" tokens=").Append(t.ToString(CultureInfo.InvariantCulture));
+            if (o.Tokens is { } t) info.Append(' ').Append(CellSyntax.OutputField.Tokens).Append('=').Append(t.ToString(CultureInfo.InvariantCulture));
             if (o.Finish is { } fin)
             {
                 if (fin.Length == 0 || fin.Any(ch => char.IsWhiteSpace(ch) || ch == '`')) throw new NotebookFormatException(null, $"output finish reason '{fin}' must be one word");
-                info.Append(" finish=").Append(fin);
+                info.Append(' ').Append(CellSyntax.OutputField.Finish).Append('=').Append(fin);
             }
-            if (o.TimeMs is { } ms) info.Append(" time_ms=").Append(ms.ToString("R", CultureInfo.InvariantCulture));
-            if (o.TokensPerSecond is { } tps) info.Append(" tokens_per_s=").Append(tps.ToString("R", CultureInfo.InvariantCulture));
-            if (o.Seed is { } seed) info.Append(" seed=").Append(seed.ToString(CultureInfo.InvariantCulture));
+            if (o.TimeMs is { } ms) info.Append(' ').Append(CellSyntax.OutputField.TimeMs).Append('=').Append(ms.ToString("R", CultureInfo.InvariantCulture));
+            if (o.TokensPerSecond is { } tps) info.Append(' ').Append(CellSyntax.OutputField.TokensPerSecond).Append('=').Append(tps.ToString("R", CultureInfo.InvariantCulture));
+            if (o.Seed is { } seed) info.Append(' ').Append(CellSyntax.OutputField.Seed).Append('=').Append(seed.ToString(CultureInfo.InvariantCulture));
             sb.Append('\n'); Fence(sb, info.ToString(), o.Text);
         }
     }
