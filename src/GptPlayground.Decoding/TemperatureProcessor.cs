@@ -19,21 +19,19 @@ public sealed class TemperatureProcessor(float temperature) : ILogitsProcessor
     public void Process(Span<float> scores, DecodingState state)
     {
         if (Temperature == 1f) return;
-        float max = float.NegativeInfinity;
-        foreach (var s in scores) if (s > max) max = s;
-        if (float.IsFinite(max) && float.IsFinite(max / Temperature) && float.IsFinite(MinFinite(scores) / Temperature))
+        // one pass for the largest score and the largest finite magnitude: does dividing overflow?
+        float max = float.NegativeInfinity, largest = 0f;
+        foreach (var s in scores)
+        {
+            if (s > max) max = s;
+            if (float.IsFinite(s) && Math.Abs(s) > largest) largest = Math.Abs(s);
+        }
+        if (float.IsFinite(max) && float.IsFinite(largest / Temperature))
         {
             for (int i = 0; i < scores.Length; i++) scores[i] /= Temperature;
             return;
         }
         // the limit t -> 0: shifted scores (s - max) / t are 0 at the maximum and -inf below it
         for (int i = 0; i < scores.Length; i++) scores[i] = scores[i] == max ? 0f : float.NegativeInfinity;
-    }
-
-    static float MinFinite(ReadOnlySpan<float> scores)
-    {
-        float min = 0f;
-        foreach (var s in scores) if (float.IsFinite(s) && s < min) min = s;
-        return min;
     }
 }

@@ -79,16 +79,20 @@ public static class SessionFactory
     /// Where ONNX Runtime would load the CUDA provider from (beside its own native library), or null when the
     /// app's output has none (test projects leave it out: see Directory.Build.targets).
     /// </summary>
-    public static string? FindCudaProvider()
+    public static string? FindCudaProvider() => FindNativeLibrary(CudaProviderFile);
+
+    /// <summary>
+    /// A native library beside ONNX Runtime's own in the app's output: <c>runtimes/RID/native/</c> of a portable build,
+    /// or the output folder itself (a RID-specific publish puts natives flat); null when absent.
+    /// </summary>
+    public static string? FindNativeLibrary(string fileName)
     {
         var rid = RuntimeInformation.RuntimeIdentifier.StartsWith("linux-arm64", StringComparison.Ordinal) ? "linux-arm64" : "linux-x64";
-        foreach (var candidate in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native", CudaProviderFile),
-                     Path.Combine(AppContext.BaseDirectory, CudaProviderFile),   // a RID-specific publish puts natives flat
-                 })
-            if (File.Exists(candidate)) return candidate;
-        return null;
+        return new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native", fileName),
+            Path.Combine(AppContext.BaseDirectory, fileName),
+        }.FirstOrDefault(File.Exists);
     }
 
     /// <summary>

@@ -122,9 +122,12 @@ public sealed class NotebookStorage
         }
     }
 
+    // "*.md" matches "A.MD" too, and hidden files are not skipped here (temp files start with '.')
+    static readonly EnumerationOptions FilesOnly = new() { MatchCasing = MatchCasing.CaseInsensitive, AttributesToSkip = 0 };
+
     static IEnumerable<string> SafeFiles(string folder, string pattern)
     {
-        try { return Directory.GetFiles(folder, pattern); }
+        try { return Directory.GetFiles(folder, pattern, FilesOnly); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return []; }
     }
 
@@ -156,27 +159,8 @@ public sealed class NotebookStorage
     /// <summary>How deep <see cref="List"/> looks into subfolders.</summary>
     public const int MaxListedFolderDepth = 16;
 
-    IEnumerable<string> NotebookFiles()
-    {
-        var pending = new Stack<(DirectoryInfo Folder, int Depth)>();
-        pending.Push((new DirectoryInfo(Root), 0));
-        while (pending.Count > 0)
-        {
-            var (folder, depth) = pending.Pop();
-            IEnumerable<FileSystemInfo> entries;
-            try { entries = folder.EnumerateFileSystemInfos().ToList(); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
-            foreach (var entry in entries)
-            {
-                if (entry.Name.StartsWith('.')) continue;
-                if (entry is DirectoryInfo sub)
-                {
-                    if (sub.LinkTarget is null && depth < MaxListedFolderDepth) pending.Push((sub, depth + 1));
-                }
-                else if (entry.Name.EndsWith(".md", StringComparison.OrdinalIgnoreCase)) yield return entry.FullName;
-            }
-        }
-    }
+    IEnumerable<string> NotebookFiles() =>
+        NotebookFolders().SelectMany(folder => SafeFiles(folder, "*.md")).Where(path => !Path.GetFileName(path).StartsWith('.'));
 
     /// <summary>True when a notebook of that name exists.</summary>
     /// <exception cref="NotebookStorageException">The name is refused.</exception>

@@ -78,12 +78,7 @@ public static class GenAiPeer
     /// <summary>Points GenAI's P/Invokes at libonnxruntime-genai.so beside ONNX Runtime's natives in the app's output.</summary>
     static string? RegisterNativeLibrary()
     {
-        var rid = RuntimeInformation.RuntimeIdentifier.StartsWith("linux-arm64", StringComparison.Ordinal) ? "linux-arm64" : "linux-x64";
-        var path = new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native", $"lib{NativeLibraryName}.so"),
-            Path.Combine(AppContext.BaseDirectory, $"lib{NativeLibraryName}.so"),
-        }.FirstOrDefault(File.Exists);
+        var path = SessionFactory.FindNativeLibrary($"lib{NativeLibraryName}.so");
         if (path is null) return null;
         NativeLibrary.SetDllImportResolver(typeof(Model).Assembly, (name, _, _) =>
             name == NativeLibraryName ? NativeLibrary.Load(path) : IntPtr.Zero);
