@@ -17,14 +17,24 @@ public sealed class GenerationQueue
     readonly Lock gate = new();
     readonly Dictionary<string, ModelLine> lines = new(StringComparer.Ordinal);
 
-    /// <summary>Creates a queue that lets <paramref name="slotsPerModel"/> requests run on a model at once (default 1).</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="slotsPerModel"/> is below 1.</exception>
-    public GenerationQueue(int slotsPerModel = 1)
+    /// <summary>
+    /// Creates a queue that lets <paramref name="slotsPerModel"/> requests run on a model at once (default 1) and keeps
+    /// at most <paramref name="maxWaitingPerModel"/> waiting per model (default 256); one more is refused with
+    /// <see cref="QueueFullException"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="slotsPerModel"/> or <paramref name="maxWaitingPerModel"/> is below 1.</exception>
+    public GenerationQueue(int slotsPerModel = 1, int maxWaitingPerModel = 256)
     {
         if (slotsPerModel < 1)
             throw new ArgumentOutOfRangeException(nameof(slotsPerModel), slotsPerModel, $"slots per model (={slotsPerModel}) must be >= 1");
+        if (maxWaitingPerModel < 1)
+            throw new ArgumentOutOfRangeException(nameof(maxWaitingPerModel), maxWaitingPerModel, $"waiting requests per model (={maxWaitingPerModel}) must be >= 1");
         SlotsPerModel = slotsPerModel;
+        MaxWaitingPerModel = maxWaitingPerModel;
     }
+
+    /// <summary>Requests that may wait on one model; one more is refused (<see cref="QueueFullException"/>).</summary>
+    public int MaxWaitingPerModel { get; }
 
     /// <summary>Requests that may run on one model at the same time.</summary>
     public int SlotsPerModel { get; }
@@ -39,6 +49,7 @@ public sealed class GenerationQueue
     /// <param name="position">Optional: receives the number of requests ahead.</param>
     /// <param name="cancellationToken">Leaves the queue without running (the turn is never granted).</param>
     /// <exception cref="OperationCanceledException">Cancelled while waiting.</exception>
+    /// <exception cref="QueueFullException"><see cref="MaxWaitingPerModel"/> requests already wait on the model.</exception>
     public async Task<IDisposable> EnterAsync(string model, string session, IProgress<int>? position = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -47,6 +58,8 @@ public sealed class GenerationQueue
         lock (gate)
         {
             if (!lines.TryGetValue(model, out var line)) lines[model] = line = new ModelLine();
+            if (line.WaitingCount >= MaxWaitingPerModel && line.Running >= SlotsPerModel)
+                throw new QueueFullException(model, MaxWaitingPerModel);
             request.Line = line;
             line.Enqueue(request);
             Dispatch(line);
@@ -185,4 +198,12 @@ public sealed class GenerationQueue
             if (Interlocked.Exchange(ref disposed, 1) == 0) queue.Release(request);
         }
     }
+}
+
+/// <summary>A model's queue already holds as many waiting requests as it may (<see cref="GenerationQueue.MaxWaitingPerModel"/>); try again later.</summary>
+public sealed class QueueFullException(string model, int limit)
+    : Exception($"{model}: {limit} requests are already waiting for this model (Playground:MaxWaitingPerModel = {limit}); try again when some have finished")
+{
+    /// <summary>The model whose queue is full.</summary>
+    public string Model { get; } = model;
 }

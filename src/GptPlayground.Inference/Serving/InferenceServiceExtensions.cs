@@ -19,6 +19,9 @@ public static class InferenceServiceExtensions
     /// <summary>Configuration key: generations that may run on one model at the same time (default 1).</summary>
     public const string SlotsKey = "Playground:SlotsPerModel";
 
+    /// <summary>Configuration key: requests that may wait for one model (default 256); more get <see cref="QueueFullException"/>.</summary>
+    public const string MaxWaitingKey = "Playground:MaxWaitingPerModel";
+
     /// <summary>
     /// Registers a singleton <see cref="ModelCatalog"/> over <c>Playground:Models</c> (else <paramref name="defaultModels"/>)
     /// with the provider <c>Playground:Provider</c>, and one <see cref="GenerationQueue"/> (fair round-robin across
@@ -43,8 +46,8 @@ public static class InferenceServiceExtensions
         });
         builder.Services.AddSingleton(services =>
         {
-            var slots = services.GetRequiredService<IConfiguration>().GetValue<int?>(SlotsKey) ?? 1;
-            return new GenerationQueue(slots);
+            var config = services.GetRequiredService<IConfiguration>();
+            return new GenerationQueue(config.GetValue<int?>(SlotsKey) ?? 1, config.GetValue<int?>(MaxWaitingKey) ?? 256);
         });
         return builder;
     }

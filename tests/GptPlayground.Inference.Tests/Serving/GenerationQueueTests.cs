@@ -133,4 +133,22 @@ public class GenerationQueueTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new GenerationQueue(0));
         Assert.Contains("slots per model (=0) must be >= 1", error.Message);
     }
+
+    [Fact]
+    public async Task A_full_queue_refuses_the_next_request_naming_the_model_and_the_limit()
+    {
+        var queue = new GenerationQueue(slotsPerModel: 1, maxWaitingPerModel: 2);
+        using var running = await queue.EnterAsync("m", "a");
+        var waiting = new[] { queue.EnterAsync("m", "b"), queue.EnterAsync("m", "c") };
+
+        var e = await Assert.ThrowsAsync<QueueFullException>(() => queue.EnterAsync("m", "d"));
+
+        Assert.Contains("m: 2 requests are already waiting", e.Message);
+        Assert.Equal("m", e.Model);
+        using var other = await queue.EnterAsync("other-model", "d");   // the limit is per model
+        Assert.Equal(2, queue.Waiting("m"));
+        running.Dispose();
+        (await waiting[0]).Dispose();
+        (await waiting[1]).Dispose();
+    }
 }
