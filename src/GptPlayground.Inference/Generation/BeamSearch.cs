@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GptPlayground.Decoding;
 using GptPlayground.Inference.Models;
 
@@ -21,9 +20,9 @@ namespace GptPlayground.Inference.Generation;
 /// <c>best_running_sum / cur_len^length_penalty</c>), or at max_new_tokens / the context length, where the
 /// running beams join the hypotheses. The num_return_sequences best are returned, best first.
 /// <para>
-/// Execution: each prompt is searched on its own, its beams a batch of num_beams rows of one
-/// <see cref="Generator"/>. When beams are reordered the KV cache rows are copied to their new places
-/// (CPU caches); with a GPU cache every step recomputes the beams from scratch instead (correct, slower).
+/// Execution: each prompt's search is a <see cref="Group"/> of num_beams rows in a <see cref="BatchDecoder"/>, beside
+/// whatever else shares the batch. When beams are reordered the KV cache rows are copied to their new places
+/// (CPU caches); with a GPU cache the batch is rebuilt from the tokens instead (correct, slower).
 /// </para>
 /// </remarks>
 internal static class BeamSearch
@@ -75,7 +74,7 @@ internal static class BeamSearch
         public IEnumerable<Hypothesis> Best(int count) => Beams.OrderBy(h => h.Score).Reverse().Take(count);
     }
 
-    /// <summary>Searches every prompt in turn; yields the returned sequences' steps when a prompt's search ends.</summary>
+    /// <summary>Searches every prompt (all in one batch); yields each prompt's returned sequences' steps when its search ends.</summary>
     /// <param name="model">The model.</param>
     /// <param name="prompts">Token ids per prompt.</param>
     /// <param name="s">Resolved, valid settings with num_beams &gt; 1.</param>
@@ -86,121 +85,132 @@ internal static class BeamSearch
     public static IEnumerable<GenerationStep> Run(LanguageModel model, IReadOnlyList<int[]> prompts, DecodingSettings s, int topLogprobs,
         GenerationStats stats, CancellationToken cancellationToken, bool recompute = false)
     {
-        int n = s.NumReturnSequences!.Value;
-        for (int p = 0; p < prompts.Count; p++)
-        {
-            var found = Search(model, prompts[p], s, topLogprobs, stats, recompute, cancellationToken);
-            int rank = 0;
-            foreach (var hyp in found.Best(n))
-            {
-                foreach (var step in Steps(model, hyp, s.Stop ?? [], p * n + rank, p)) { stats.Tokens++; yield return step; }
-                rank++;
-            }
-        }
+        var sink = new CollectingSink();
+        var groups = prompts.Select((prompt, p) => new Group(model, prompt, p, s, topLogprobs, sink, stats, cancellationToken)).ToArray();
+        return TextGenerator.Drive(model, groups, sink, recompute, cancellationToken);
     }
 
-    static Hypotheses Search(LanguageModel model, int[] prompt, DecodingSettings s, int topLogprobs, GenerationStats stats, bool recompute, CancellationToken cancellationToken)
+    /// <summary>
+    /// One prompt's search as a group of num_beams rows of a <see cref="BatchDecoder"/>: per step it scores every
+    /// continuation of every beam, keeps the best num_beams as the next beams (rows reordered as copies of their
+    /// parents), and ends when the hypotheses are done, reporting the num_return_sequences best.
+    /// </summary>
+    internal sealed class Group : SequenceGroup
     {
-        int beams = s.NumBeams!.Value, maxNew = s.MaxNewTokens!.Value, vocab = model.Layout.VocabSize;
-        var eos = new HashSet<int>(model.EosTokenIds);
-        var stops = s.Stop ?? [];
-        var processors = SamplerChain.ProcessorsFor(s, model.EosTokenIds, includeWarpers: false);
-        var display = TextGenerator.Display(model);
-        var hyps = new Hypotheses(beams, s.LengthPenalty!.Value, s.EarlyStopping!.Value);
-        int candidates = Math.Max(2, 1 + eos.Count) * beams;
+        readonly int[] prompt;
+        readonly int promptIndex, beams, maxNew, vocab, candidates, returned, topLogprobs;
+        readonly HashSet<int> eos;
+        readonly IReadOnlyList<string> stops;
+        readonly List<ILogitsProcessor> processors;
+        readonly Func<int, string> display;
+        readonly Hypotheses hyps;
+        readonly List<int>[] generated;    // tokens per beam
+        readonly Node?[] history;
+        readonly double[] beamScores;
+        readonly float[] total;            // [beams * vocab]: processed logprob + beam score
+        readonly float[][] processedRows, rawRows;
+        int step;
 
-        var generated = Enumerable.Range(0, beams).Select(_ => new List<int>()).ToArray();   // tokens per beam
-        var history = new Node?[beams];
-        var beamScores = new double[beams];
-        for (int b = 1; b < beams; b++) beamScores[b] = -1e9;                            // all beams start equal: expand beam 0 only
-
-        var generator = new Generator(model, beams);
-        try
+        public Group(LanguageModel model, int[] prompt, int promptIndex, DecodingSettings s, int topLogprobs, IStepSink sink,
+            GenerationStats stats, CancellationToken cancellation) : base(model, sink, stats, cancellation)
         {
-            var clock = Stopwatch.StartNew();
-            generator.AppendTokens(Enumerable.Repeat(prompt, beams).ToArray(), cancellationToken);
-            stats.Prefill += clock.Elapsed;
-            var total = new float[beams * vocab];                                       // [beams * vocab]: processed logprob + beam score
-            var processedRows = new float[beams][];
-            var rawRows = new float[beams][];
-            for (int step = 0; ; step++)
-            {
-                // score every continuation of every beam
-                for (int b = 0; b < beams; b++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var logits = generator.GetLogits(b);
-                    float lse = Logprobs.LogSumExp(logits);
-                    var raw = rawRows[b] = new float[vocab];
-                    for (int v = 0; v < vocab; v++) raw[v] = logits[v] - lse;               // log_softmax
-                    var processed = processedRows[b] = (float[])raw.Clone();
-                    var state = new DecodingState([.. prompt, .. generated[b]], prompt.Length);
-                    foreach (var proc in processors) proc.Process(processed, state);
-                    for (int v = 0; v < vocab; v++) total[b * vocab + v] = (float)(processed[v] + beamScores[b]);
-                }
-                var best = Logprobs.TopIndices(total, candidates);
-
-                var next = new List<(int Beam, int Token, double Score)>();
-                foreach (var (c, rank) in best.Select((c, r) => (c, r)))
-                {
-                    int b = c / vocab, v = c % vocab;
-                    double score = total[c];
-                    bool isEos = eos.Contains(v);
-                    bool isStop = !isEos && stops.Count > 0 && StopIndex(model, [.. generated[b], v], stops) >= 0;
-                    if (isEos || isStop)
-                    {
-                        if (rank >= beams) continue;                                    // an end ranked below num_beams is not kept
-                        hyps.Add(NodeFor(b, v), score, step + 1, isEos ? FinishReason.Eos : FinishReason.Stop);
-                    }
-                    else next.Add((b, v, score));
-                    if (next.Count == beams) break;
-                }
-                while (next.Count < beams) next.Add((next.Count > 0 ? next[^1].Beam : 0, model.PadTokenId, -1e9)); // only when ends filled the candidates
-                bool done = hyps.IsDone(total[best[0]], step + 1);
-                if (done) break;
-
-                var nodes = next.Select(x => NodeFor(x.Beam, x.Token)).ToArray();
-                var tokens = next.Select(x => generated[x.Beam].Append(x.Token).ToList()).ToArray();
-                int length = step + 1;
-                bool full = length >= maxNew, context = model.ContextLength is int ctx && prompt.Length + length >= ctx;
-                if (full || context)
-                {
-                    for (int b = 0; b < beams; b++) hyps.Add(nodes[b], next[b].Score, length, full ? FinishReason.Length : FinishReason.Context);
-                    break;
-                }
-
-                // move to the chosen beams and feed their new tokens
-                for (int b = 0; b < beams; b++) { generated[b] = tokens[b]; history[b] = nodes[b]; beamScores[b] = next[b].Score; }
-                clock.Restart();
-                if (generator.CanReorder && !recompute)
-                {
-                    generator.ReorderSequences(next.Select(x => x.Beam).ToArray());
-                    generator.AppendTokens(next.Select(x => new[] { x.Token }).ToArray(), cancellationToken);
-                }
-                else
-                {
-                    generator.Dispose();
-                    generator = new Generator(model, beams);
-                    generator.AppendTokens(generated.Select(g => prompt.Concat(g).ToArray()).ToArray(), cancellationToken);
-                }
-                stats.Decode += clock.Elapsed;
-                stats.DecodeSteps++;
-
-            }
-            return hyps;
-
-            Node NodeFor(int b, int v)
-            {
-                var raw = rawRows[b];
-                var processed = processedRows[b];
-                var top = Logprobs.Top(raw, topLogprobs, 0, display);
-                var processedTop = Logprobs.Top(processed, topLogprobs, 0, display).Where(t => float.IsFinite(t.Logprob)).ToArray();
-                return new Node(history[b], v, raw[v], top, processed[v], processedTop);
-            }
+            this.prompt = prompt;
+            this.promptIndex = promptIndex;
+            this.topLogprobs = topLogprobs;
+            beams = s.NumBeams!.Value;
+            maxNew = s.MaxNewTokens!.Value;
+            returned = s.NumReturnSequences!.Value;
+            vocab = model.Layout.VocabSize;
+            eos = [.. model.EosTokenIds];
+            stops = s.Stop ?? [];
+            processors = SamplerChain.ProcessorsFor(s, model.EosTokenIds, includeWarpers: false);
+            display = TextGenerator.Display(model);
+            hyps = new Hypotheses(beams, s.LengthPenalty!.Value, s.EarlyStopping!.Value);
+            candidates = Math.Max(2, 1 + eos.Count) * beams;
+            generated = Enumerable.Range(0, beams).Select(_ => new List<int>()).ToArray();
+            history = new Node?[beams];
+            beamScores = new double[beams];
+            for (int b = 1; b < beams; b++) beamScores[b] = -1e9;                        // all beams start equal: expand beam 0 only
+            total = new float[beams * vocab];
+            processedRows = new float[beams][];
+            rawRows = new float[beams][];
+            Prompts = Enumerable.Repeat(prompt, beams).ToArray();
         }
-        finally
+
+        public override IReadOnlyList<int[]> Prompts { get; }
+
+        public override int ProjectedLength => Math.Min(prompt.Length + maxNew, Model.ContextLength ?? int.MaxValue);
+
+        public override IReadOnlyList<RowStep> Advance(Generator generator, int offset)
         {
-            generator.Dispose();
+            // score every continuation of every beam
+            for (int b = 0; b < beams; b++)
+            {
+                Cancellation.ThrowIfCancellationRequested();
+                var logits = generator.GetLogits(offset + b);
+                float lse = Logprobs.LogSumExp(logits);
+                var raw = rawRows[b] = new float[vocab];
+                for (int v = 0; v < vocab; v++) raw[v] = logits[v] - lse;               // log_softmax
+                var processed = processedRows[b] = (float[])raw.Clone();
+                var state = new DecodingState([.. prompt, .. generated[b]], prompt.Length);
+                foreach (var proc in processors) proc.Process(processed, state);
+                for (int v = 0; v < vocab; v++) total[b * vocab + v] = (float)(processed[v] + beamScores[b]);
+            }
+            var best = Logprobs.TopIndices(total, candidates);
+
+            var next = new List<(int Beam, int Token, double Score)>();
+            foreach (var (c, rank) in best.Select((c, r) => (c, r)))
+            {
+                int b = c / vocab, v = c % vocab;
+                double score = total[c];
+                bool isEos = eos.Contains(v);
+                bool isStop = !isEos && stops.Count > 0 && StopIndex(Model, [.. generated[b], v], stops) >= 0;
+                if (isEos || isStop)
+                {
+                    if (rank >= beams) continue;                                        // an end ranked below num_beams is not kept
+                    hyps.Add(NodeFor(b, v), score, step + 1, isEos ? FinishReason.Eos : FinishReason.Stop);
+                }
+                else next.Add((b, v, score));
+                if (next.Count == beams) break;
+            }
+            while (next.Count < beams) next.Add((next.Count > 0 ? next[^1].Beam : 0, Model.PadTokenId, -1e9)); // only when ends filled the candidates
+            if (hyps.IsDone(total[best[0]], step + 1)) return Finish();
+
+            var nodes = next.Select(x => NodeFor(x.Beam, x.Token)).ToArray();
+            var tokens = next.Select(x => generated[x.Beam].Append(x.Token).ToList()).ToArray();
+            int length = step + 1;
+            bool full = length >= maxNew, context = Model.ContextLength is int ctx && prompt.Length + length >= ctx;
+            if (full || context)
+            {
+                for (int b = 0; b < beams; b++) hyps.Add(nodes[b], next[b].Score, length, full ? FinishReason.Length : FinishReason.Context);
+                return Finish();
+            }
+
+            // move to the chosen beams; the decoder copies their rows and feeds their new tokens
+            for (int b = 0; b < beams; b++) { generated[b] = tokens[b]; history[b] = nodes[b]; beamScores[b] = next[b].Score; }
+            step++;
+            return next.Select(x => new RowStep(x.Beam, x.Token)).ToArray();
+        }
+
+        /// <summary>Reports the best num_return_sequences hypotheses, best first; the group is done.</summary>
+        RowStep[] Finish()
+        {
+            int rank = 0;
+            foreach (var hyp in hyps.Best(returned))
+            {
+                foreach (var s in Steps(Model, hyp, stops, promptIndex * returned + rank, promptIndex)) Emit(s);
+                rank++;
+            }
+            return [];
+        }
+
+        Node NodeFor(int b, int v)
+        {
+            var raw = rawRows[b];
+            var processed = processedRows[b];
+            var top = Logprobs.Top(raw, topLogprobs, 0, display);
+            var processedTop = Logprobs.Top(processed, topLogprobs, 0, display).Where(t => float.IsFinite(t.Logprob)).ToArray();
+            return new Node(history[b], v, raw[v], top, processed[v], processedTop);
         }
     }
 

@@ -88,6 +88,8 @@ public sealed class GenerationStats
     public int DecodeSteps { get; internal set; }
     /// <summary>Tokens produced over all sequences.</summary>
     public int Tokens { get; internal set; }
+    /// <summary>With a scheduler (<see cref="Serving.BatchScheduler"/>): time from submission, queueing included, to the first token.</summary>
+    public TimeSpan? TimeToFirstToken { get; internal set; }
 
     /// <summary>Decode steps per second times the batch size: tokens per second over all sequences.</summary>
     public double DecodeTokensPerSecond(int batch) => Decode.TotalSeconds > 0 ? DecodeSteps * batch / Decode.TotalSeconds : 0;

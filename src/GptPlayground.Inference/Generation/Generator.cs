@@ -12,7 +12,7 @@ namespace GptPlayground.Inference.Generation;
 /// The prompt runs once (prefill); every later step feeds only the new token per sequence.
 /// </summary>
 /// <remarks>
-/// Batches: the first <see cref="AppendTokens(IReadOnlyList{int[]})"/> may give prompts of different
+/// Batches: the first <see cref="AppendTokens(IReadOnlyList{int[]}, CancellationToken)"/> may give prompts of different
 /// lengths; shorter ones are left-padded (attention_mask 0, positions counted from each sequence's first
 /// real token), so every sequence's next token is at the same cache index. Later appends add the same
 /// number of tokens to every sequence (one per step while generating).
@@ -30,12 +30,11 @@ public sealed class Generator : IDisposable
     readonly KvCache cache;
     readonly OrtIoBinding binding;
     readonly RunOptions runOptions = new();
-    readonly List<int>[] tokens;
-    readonly int[] padding;
+    List<int>[] tokens;
+    int[] padding;
     readonly IntegerTensor ids, mask, positions;
-    readonly float[] logits;               // [batch, vocab]: next-token logits of the last step
-    readonly OrtValue stepLogits;          // [batch, 1, vocab] host buffer bound for one-token steps
-    readonly Memory<byte> stepLogitsBytes;
+    float[] logits;                        // [batch, vocab]: next-token logits of the last step
+    OrtValue stepLogits;                   // [batch, 1, vocab] host buffer bound for one-token steps
     readonly OrtValue useCacheTrue, useCacheFalse;
     readonly Stopwatch runTimer = new();
     float[]? allLogits;                    // set while a caller wants every position's logits (prompt scoring)
@@ -62,8 +61,8 @@ public sealed class Generator : IDisposable
         binding = model.Session.CreateIoBinding();
     }
 
-    /// <summary>Number of sequences decoded together.</summary>
-    public int BatchSize { get; }
+    /// <summary>Number of sequences decoded together (changes when rows are rearranged or absorbed).</summary>
+    public int BatchSize { get; private set; }
 
     /// <summary>Cache length: tokens per sequence including left padding.</summary>
     public int Length => cache.Length;
@@ -264,27 +263,52 @@ public sealed class Generator : IDisposable
         hasLogits = false;
     }
 
-    /// <summary>True when <see cref="ReorderSequences"/> can reorder in place (the KV cache is in CPU memory).</summary>
-    internal bool CanReorder => cache.OnCpu;
+    /// <summary>True when <see cref="Rearrange"/> and <see cref="Absorb"/> can work in place (the KV cache is in CPU memory).</summary>
+    internal bool CanRearrange => cache.OnCpu;
 
     /// <summary>
-    /// Reorders the sequences (beam search): sequence r becomes a copy of sequence <paramref name="sources"/>[r],
-    /// tokens and KV cache rows. Append the next tokens afterwards to get logits. CPU caches only.
+    /// Rebuilds the batch from its own rows: row r becomes a copy of row <paramref name="sources"/>[r], tokens and KV
+    /// cache (beam search reorders this way; a finished sequence leaves by being left out). Left padding that no
+    /// remaining row needs is dropped. Append the next tokens afterwards to get logits. CPU caches only.
     /// </summary>
-    internal void ReorderSequences(IReadOnlyList<int> sources)
+    /// <exception cref="ArgumentException">No rows, or a source out of range.</exception>
+    internal void Rearrange(IReadOnlyList<int> sources)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (sources.Count != BatchSize) throw new ArgumentException($"expected {BatchSize} source rows, got {sources.Count}", nameof(sources));
-        cache.Gather(sources);
-        var oldTokens = tokens.Select(t => t.ToArray()).ToArray();
-        var oldPadding = (int[])padding.Clone();
-        for (int r = 0; r < BatchSize; r++)
-        {
-            tokens[r].Clear();
-            tokens[r].AddRange(oldTokens[sources[r]]);
-            padding[r] = oldPadding[sources[r]];
-        }
+        if (sources.Count == 0) throw new ArgumentException("keep at least one row", nameof(sources));
+        foreach (var r in sources)
+            if ((uint)r >= (uint)BatchSize) throw new ArgumentException($"source row {r} is outside the batch of {BatchSize}", nameof(sources));
+        int drop = cache.Length == 0 ? 0 : sources.Min(r => padding[r]);
+        cache.Rearrange(sources, drop);
+        tokens = sources.Select(r => new List<int>(tokens[r])).ToArray();
+        padding = sources.Select(r => padding[r] - drop).ToArray();
+        Resize(sources.Count);
+    }
+
+    /// <summary>
+    /// Takes the rows of <paramref name="other"/> (a generator on the same model, e.g. a prompt just prefilled) into
+    /// this batch, after this batch's rows. The shorter side is left-padded, so both keep their positions and masks.
+    /// <paramref name="other"/> keeps its own copy and is still to be disposed. CPU caches only.
+    /// </summary>
+    internal void Absorb(Generator other)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (other.model != model) throw new ArgumentException("both generators must run the same model", nameof(other));
+        var (ours, theirs) = cache.Append(other.cache);
+        tokens = [.. tokens, .. other.tokens.Select(t => new List<int>(t))];
+        padding = [.. padding.Select(p => p + ours), .. other.padding.Select(p => p + theirs)];
+        Resize(tokens.Length);
+    }
+
+    /// <summary>Sizes the per-row buffers for <paramref name="rows"/> rows; the logits are stale until the next append.</summary>
+    void Resize(int rows)
+    {
         hasLogits = false;
+        if (rows == BatchSize) return;
+        BatchSize = rows;
+        logits = new float[rows * layout.VocabSize];
+        stepLogits.Dispose();
+        stepLogits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, layout.LogitsType, [rows, 1, layout.VocabSize]);
     }
 
     public void Dispose()

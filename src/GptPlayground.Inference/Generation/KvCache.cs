@@ -14,7 +14,7 @@ namespace GptPlayground.Inference.Generation;
 internal sealed class KvCache : IDisposable
 {
     readonly DecoderLayout layout;
-    readonly int batch;
+    int batch;
     OrtValue[] past;
 
     /// <summary>Tokens held per sequence (left padding included).</summary>
@@ -58,30 +58,33 @@ internal sealed class KvCache : IDisposable
         Length = length;
     }
 
-    /// <summary>True when the cache lives in CPU memory, where <see cref="Truncate"/> and <see cref="Gather"/> work.</summary>
+    /// <summary>True when the cache lives in CPU memory, where <see cref="Truncate"/>, <see cref="Rearrange"/> and <see cref="Append"/> work.</summary>
     public bool OnCpu => past.Length == 0 || past[0].GetTensorMemoryInfo().Name.StartsWith("Cpu", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Reorders the batch: row r of the new cache is row <paramref name="sources"/>[r] of the old one (CPU caches only).</summary>
-    public void Gather(IReadOnlyList<int> sources)
+    /// <summary>Sequences (batch rows) held.</summary>
+    public int Batch => batch;
+
+    /// <summary>
+    /// Rebuilds the batch: row r of the new cache is row <paramref name="sources"/>[r] of the old one (rows may repeat,
+    /// as beams do, or be left out, as finished sequences are), without the first <paramref name="dropLeading"/>
+    /// positions of every row (left padding that no row needs any more). One copy; CPU caches only.
+    /// </summary>
+    public void Rearrange(IReadOnlyList<int> sources, int dropLeading = 0)
     {
-        if (Length == 0) return;
-        if (!OnCpu) throw new ModelException("reordering a KV cache kept in GPU memory is not supported; run on CPU");
-        int axis = layout.KvStyle == KvCacheStyle.Separate ? 0 : 1;      // the batch axis
+        if (!OnCpu) throw new ModelException("rearranging a KV cache kept in GPU memory is not supported; run on CPU");
+        if (sources.Count == 0) throw new ArgumentException("keep at least one row; dispose the cache to drop them all", nameof(sources));
+        if (dropLeading < 0 || dropLeading > Length) throw new ArgumentOutOfRangeException(nameof(dropLeading), dropLeading, $"positions to drop (={dropLeading}) must be between 0 and {Length}");
+        int length = Length - dropLeading;
         var next = new OrtValue[past.Length];
         try
         {
             for (int i = 0; i < past.Length; i++)
             {
-                var shape = past[i].GetTensorTypeAndShape().Shape;
-                long outer = 1; for (int d = 0; d < axis; d++) outer *= shape[d];
-                long inner = 1; for (int d = axis + 1; d < shape.Length; d++) inner *= shape[d];
-                int rowBytes = (int)(inner * (layout.KvType == TensorElementType.Float16 ? 2 : 4));
-                next[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, layout.KvType, shape);
+                next[i] = Allocate(sources.Count, length);
                 var from = past[i].GetTensorMutableRawData();
                 var to = next[i].GetTensorMutableRawData();
-                for (long o = 0; o < outer; o++)
-                    for (int r = 0; r < batch; r++)
-                        from.Slice((int)((o * batch + sources[r]) * rowBytes), rowBytes).CopyTo(to.Slice((int)((o * batch + r) * rowBytes), rowBytes));
+                for (int r = 0; r < sources.Count; r++)
+                    CopyRow(from, batch, Length, sources[r], dropLeading, to, sources.Count, length, r, 0, length);
             }
         }
         catch
@@ -91,6 +94,70 @@ internal sealed class KvCache : IDisposable
         }
         DisposeAll(past);
         past = next;
+        batch = sources.Count;
+        Length = length;
+    }
+
+    /// <summary>
+    /// Appends the rows of <paramref name="other"/> after this cache's rows. The shorter of the two is left-padded
+    /// with zeros (positions the attention mask hides) so that every row ends at the same index. CPU caches only.
+    /// </summary>
+    /// <returns>The positions of left padding added to this cache's rows and to <paramref name="other"/>'s rows.</returns>
+    public (int Ours, int Theirs) Append(KvCache other)
+    {
+        if (!OnCpu || !other.OnCpu) throw new ModelException("merging KV caches kept in GPU memory is not supported; run on CPU");
+        int length = Math.Max(Length, other.Length), rows = batch + other.batch;
+        int ours = length - Length, theirs = length - other.Length;
+        var next = new OrtValue[past.Length];
+        try
+        {
+            for (int i = 0; i < past.Length; i++)
+            {
+                next[i] = Allocate(rows, length);
+                var to = next[i].GetTensorMutableRawData();
+                var mine = past[i].GetTensorMutableRawData();
+                var theirsData = other.past[i].GetTensorMutableRawData();
+                for (int r = 0; r < batch; r++) CopyRow(mine, batch, Length, r, 0, to, rows, length, r, ours, Length);
+                for (int r = 0; r < other.batch; r++) CopyRow(theirsData, other.batch, other.Length, r, 0, to, rows, length, batch + r, theirs, other.Length);
+            }
+        }
+        catch
+        {
+            DisposeAll(next);
+            throw;
+        }
+        DisposeAll(past);
+        past = next;
+        batch = rows;
+        Length = length;
+        return (ours, theirs);
+    }
+
+    /// <summary>A zero-filled CPU tensor of the cache's shape for <paramref name="rows"/> rows of <paramref name="length"/> positions.</summary>
+    OrtValue Allocate(int rows, int length)
+    {
+        var value = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, layout.KvType, Shape(rows, length));
+        value.GetTensorMutableRawData().Clear();        // padding must hold numbers: 0 x NaN would poison the attention sum
+        return value;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="count"/> positions of row <paramref name="fromRow"/> (from position <paramref name="fromStart"/>)
+    /// to row <paramref name="toRow"/> of another tensor (from position <paramref name="toStart"/>). Both tensors are viewed as
+    /// [outer, batch, mid, length, inner]: Separate [batch, heads, length, size]; Stacked [2, batch, heads, length, size].
+    /// </summary>
+    void CopyRow(Span<byte> from, int fromBatch, int fromLength, int fromRow, int fromStart,
+        Span<byte> to, int toBatch, int toLength, int toRow, int toStart, int count)
+    {
+        int outer = layout.KvStyle == KvCacheStyle.Separate ? 1 : 2, mid = layout.KvHeads;
+        int inner = layout.HeadSize * (layout.KvType == TensorElementType.Float16 ? 2 : 4);   // bytes per position
+        for (int o = 0; o < outer; o++)
+            for (int m = 0; m < mid; m++)
+            {
+                long source = (((long)(o * fromBatch + fromRow) * mid + m) * fromLength + fromStart) * inner;
+                long target = (((long)(o * toBatch + toRow) * mid + m) * toLength + toStart) * inner;
+                from.Slice((int)source, count * inner).CopyTo(to.Slice((int)target, count * inner));
+            }
     }
 
     /// <summary>Empties the cache.</summary>
@@ -103,16 +170,16 @@ internal sealed class KvCache : IDisposable
 
     OrtValue[] CreateEmpty()
     {
-        var shape = Shape(0);
+        var shape = Shape(batch, 0);
         var values = new OrtValue[layout.PastInputs.Count];
         for (int i = 0; i < values.Length; i++)
             values[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, layout.KvType, shape);
         return values;
     }
 
-    long[] Shape(int length) => layout.KvStyle == KvCacheStyle.Separate
-        ? [batch, layout.KvHeads, length, layout.HeadSize]
-        : [2, batch, layout.KvHeads, length, layout.HeadSize];
+    long[] Shape(int rows, int length) => layout.KvStyle == KvCacheStyle.Separate
+        ? [rows, layout.KvHeads, length, layout.HeadSize]
+        : [2, rows, layout.KvHeads, length, layout.HeadSize];
 
     /// <summary>Copies positions [0, length) along the sequence axis: rows of [outer, Length, inner] -> [outer, length, inner].</summary>
     OrtValue Slice(OrtValue source, int length)

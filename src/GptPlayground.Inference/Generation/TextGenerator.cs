@@ -75,7 +75,7 @@ public static class TextGenerator
         return result with { Settings = resolved, Warnings = resolved.Validate(model.ContextLength, prompts.Max(p => p.Length), options.Limits).Warnings };
     }
 
-    static DecodingSettings Prepare(LanguageModel model, IReadOnlyList<int[]> prompts, DecodingSettings settings, GenerationOptions options)
+    internal static DecodingSettings Prepare(LanguageModel model, IReadOnlyList<int[]> prompts, DecodingSettings settings, GenerationOptions options)
     {
         options.Validate();
         CheckPrompts(model, prompts);
@@ -87,15 +87,46 @@ public static class TextGenerator
     static IEnumerable<GenerationStep> Decode(LanguageModel model, IReadOnlyList<int[]> prompts, DecodingSettings s, GenerationOptions options,
         GenerationStats stats, CancellationToken cancellationToken)
     {
+        var sink = new CollectingSink();
+        return Drive(model, CreateGroups(model, prompts, s, options, sink, stats, cancellationToken), sink, rebuildAlways: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// The sequence groups of one request with resolved, valid settings: one <see cref="BeamSearch.Group"/> per prompt for
+    /// beam search, else one <see cref="SamplingGroup"/> whose rows are the prompts, each repeated num_return_sequences times.
+    /// </summary>
+    internal static IReadOnlyList<SequenceGroup> CreateGroups(LanguageModel model, IReadOnlyList<int[]> prompts, DecodingSettings s,
+        GenerationOptions options, IStepSink sink, GenerationStats stats, CancellationToken cancellationToken)
+    {
         int n = s.NumReturnSequences!.Value;
         if (s.Mode == DecodingMode.Beam)
-            return BeamSearch.Run(model, prompts, s, options.TopLogprobs, stats, cancellationToken);
+            return prompts.Select((prompt, p) => new BeamSearch.Group(model, prompt, p, s, options.TopLogprobs, sink, stats, cancellationToken)).ToArray();
         var rows = prompts.SelectMany(p => Enumerable.Repeat(p, n)).ToArray();
         var promptOf = Enumerable.Range(0, rows.Length).Select(r => r / n).ToArray();
         var chains = rows.Select((row, r) => options.SelectorFor is { } selectorFor
             ? new SamplerChain(SamplerChain.ProcessorsFor(s, model.EosTokenIds, s.DoSample == true), selectorFor(r), row.Length)
             : SamplerChain.For(s, model.EosTokenIds, row.Length, stream: r)).ToArray();
-        return Run(model, new RunPlan(rows, promptOf, chains, s.MaxNewTokens!.Value, options.TopLogprobs, options.StopAtEos, s.Stop ?? []), stats, cancellationToken);
+        return [new SamplingGroup(model, rows, promptOf, chains, s.MaxNewTokens!.Value, options.TopLogprobs, options.StopAtEos, s.Stop ?? [], sink, stats, cancellationToken)];
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="groups"/> together on the calling thread (a <see cref="BatchDecoder"/> of its own), yielding
+    /// steps as the groups report them; the first error of any group is thrown after the steps before it.
+    /// </summary>
+    internal static IEnumerable<GenerationStep> Drive(LanguageModel model, IReadOnlyList<SequenceGroup> groups, CollectingSink sink,
+        bool rebuildAlways, CancellationToken cancellationToken)
+    {
+        using var decoder = new BatchDecoder(model) { RebuildAlways = rebuildAlways };
+        foreach (var group in groups)
+        {
+            decoder.Join(group, cancellationToken);
+            foreach (var step in sink.Drain()) yield return step;
+        }
+        while (!decoder.IsEmpty)
+        {
+            decoder.Step(cancellationToken);
+            foreach (var step in sink.Drain()) yield return step;
+        }
     }
 
     static void CheckPrompts(LanguageModel model, IReadOnlyList<int[]> prompts)
@@ -107,79 +138,6 @@ public static class TextGenerator
             model.CheckTokenIds(prompts[i]);
             if (model.ContextLength is int context && prompts[i].Length >= context)
                 throw new ModelException($"{model.Folder.Name}: the prompt has {prompts[i].Length} tokens and the model's context length is {context}: no room to generate; shorten the prompt");
-        }
-    }
-
-    // What one run of the decode loop needs: the batch rows (a prompt repeated num_return_sequences times), the request
-    // prompt index of each row, the decoding chain of each row, and the stopping rules.
-    sealed record RunPlan(IReadOnlyList<int[]> Rows, int[] PromptOf, SamplerChain[] Chains, int MaxNewTokens, int TopLogprobs,
-        bool StopAtEos, IReadOnlyList<string> Stop);
-
-    static IEnumerable<GenerationStep> Run(LanguageModel model, RunPlan plan, GenerationStats stats, CancellationToken cancellationToken)
-    {
-        var prompts = plan.Rows;
-        int batch = prompts.Count;
-        var chains = plan.Chains;
-        var decoders = Enumerable.Range(0, batch).Select(_ => model.Tokenizer?.CreateStreamingDecoder(skipSpecialTokens: true)).ToArray();
-        var stops = Enumerable.Range(0, batch).Select(_ => new StopMatcher(plan.Stop)).ToArray();
-        var generated = new int[batch];
-        var finished = new bool[batch];
-        var next = Enumerable.Range(0, batch).Select(_ => new int[1]).ToArray();
-        Func<int, string> display = Display(model);
-        var eos = new HashSet<int>(model.EosTokenIds);
-
-        using var generator = new Generator(model, batch);
-        var clock = Stopwatch.StartNew();
-        generator.AppendTokens(prompts, cancellationToken);
-        stats.Prefill = clock.Elapsed;
-        var decodeClock = new Stopwatch();
-        var ortAtPrefill = generator.OrtRunTime;
-
-        while (true)
-        {
-            for (int b = 0; b < batch; b++)
-            {
-                if (finished[b]) { next[b][0] = model.PadTokenId; continue; }
-                cancellationToken.ThrowIfCancellationRequested();
-                decodeClock.Start();
-                var logits = generator.GetLogits(b);
-                int token = chains[b].Choose(logits, generator.Tokens(b));
-                float logSumExp = Logprobs.LogSumExp(logits);
-                var top = Logprobs.Top(logits, plan.TopLogprobs, logSumExp, display);
-                var processed = Logprobs.Processed(chains[b].LastScores, token, plan.TopLogprobs, display);
-                var step = Emit(b, token, logits[token] - logSumExp, top) with { ProcessedLogprob = processed.Logprob, ProcessedTopLogprobs = processed.Top };
-                decodeClock.Stop();
-                next[b][0] = token;
-                yield return step;
-            }
-            if (finished.All(f => f)) break;
-            cancellationToken.ThrowIfCancellationRequested();
-            decodeClock.Start();
-            generator.AppendTokens(next, cancellationToken);
-            decodeClock.Stop();
-            stats.DecodeSteps++;
-            stats.Decode = decodeClock.Elapsed;
-            stats.DecodeOrtRun = generator.OrtRunTime - ortAtPrefill;
-        }
-        stats.Decode = decodeClock.Elapsed;
-
-        GenerationStep Emit(int b, int token, float logprob, IReadOnlyList<TokenLogprob> top)
-        {
-            int index = generated[b]++;
-            stats.Tokens++;
-            var (text, stopped) = stops[b].Push(decoders[b]?.Append(token) ?? "");
-            FinishReason? finish =
-                stopped ? FinishReason.Stop
-                : plan.StopAtEos && eos.Contains(token) ? FinishReason.Eos
-                : generated[b] >= plan.MaxNewTokens ? FinishReason.Length
-                : model.ContextLength is int c && prompts[b].Length + generated[b] >= c ? FinishReason.Context
-                : null;
-            if (finish is not null)
-            {
-                finished[b] = true;
-                if (!stopped) text += stops[b].Push(decoders[b]?.Flush() ?? "").Text + stops[b].Flush();
-            }
-            return new GenerationStep(b, index, token, text, logprob, top, finish) { Prompt = plan.PromptOf[b] };
         }
     }
 
@@ -228,6 +186,27 @@ public static class TextGenerator
             s.Select(x => x.Token).ToArray(), string.Concat(s.Select(x => x.Text)), s[^1].Finish!.Value, s)
             { Prompt = s[^1].Prompt, Score = s[^1].Score }).ToArray();
         return new GenerationResult(results, stats);
+    }
+}
+
+/// <summary>Queues the steps of groups decoded on the caller's thread until the caller drains them; keeps the first error.</summary>
+internal sealed class CollectingSink : IStepSink
+{
+    readonly Queue<GenerationStep> steps = new();
+    Exception? error;
+
+    public void Step(GenerationStep step) => steps.Enqueue(step);
+
+    public void End(Exception? error)
+    {
+        if (error is not null) this.error ??= error;
+    }
+
+    /// <summary>The queued steps; then, if a group failed, its error.</summary>
+    public IEnumerable<GenerationStep> Drain()
+    {
+        while (steps.TryDequeue(out var step)) yield return step;
+        if (error is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
     }
 }
 

@@ -16,17 +16,21 @@ public static class InferenceServiceExtensions
     /// <summary>Configuration key of the default execution provider: cpu (default), cuda or auto.</summary>
     public const string ProviderKey = "Playground:Provider";
 
-    /// <summary>Configuration key: generations that may run on one model at the same time (default 1).</summary>
-    public const string SlotsKey = "Playground:SlotsPerModel";
+    /// <summary>Configuration key: rows (sequences) a model's batch decodes together at most (default 16).</summary>
+    public const string MaxBatchRowsKey = "Playground:MaxBatchRows";
+
+    /// <summary>Configuration key: KV cache budget of a model's batch in MiB (default 2048).</summary>
+    public const string KvBudgetKey = "Playground:KvBudgetMiB";
 
     /// <summary>Configuration key: requests that may wait for one model (default 256); more get <see cref="QueueFullException"/>.</summary>
     public const string MaxWaitingKey = "Playground:MaxWaitingPerModel";
 
     /// <summary>
     /// Registers a singleton <see cref="ModelCatalog"/> over <c>Playground:Models</c> (else <paramref name="defaultModels"/>)
-    /// with the provider <c>Playground:Provider</c>, and one <see cref="GenerationQueue"/> (fair round-robin across
-    /// sessions, per model) with <c>Playground:SlotsPerModel</c> slots. Configuration is read when a service is first
-    /// resolved, so settings added by a test host are seen.
+    /// with the provider <c>Playground:Provider</c>, and one <see cref="GenerationQueue"/> (a continuous-batching scheduler
+    /// per model, fair round-robin across sessions) with <c>Playground:MaxBatchRows</c>, <c>Playground:KvBudgetMiB</c> and
+    /// <c>Playground:MaxWaitingPerModel</c>. Configuration is read when a service is first resolved, so settings added by
+    /// a test host are seen.
     /// </summary>
     public static TBuilder AddInference<TBuilder>(this TBuilder builder, string defaultModels) where TBuilder : IHostApplicationBuilder
     {
@@ -47,7 +51,13 @@ public static class InferenceServiceExtensions
         builder.Services.AddSingleton(services =>
         {
             var config = services.GetRequiredService<IConfiguration>();
-            return new GenerationQueue(config.GetValue<int?>(SlotsKey) ?? 1, config.GetValue<int?>(MaxWaitingKey) ?? 256);
+            var defaults = SchedulerOptions.Default;
+            return new GenerationQueue(new SchedulerOptions
+            {
+                MaxBatchRows = config.GetValue<int?>(MaxBatchRowsKey) ?? defaults.MaxBatchRows,
+                KvBudgetBytes = (config.GetValue<long?>(KvBudgetKey) ?? defaults.KvBudgetBytes >> 20) << 20,
+                MaxWaiting = config.GetValue<int?>(MaxWaitingKey) ?? defaults.MaxWaiting,
+            });
         });
         return builder;
     }

@@ -36,9 +36,10 @@ public sealed class RunProgress
 }
 
 /// <summary>
-/// Every generation goes through here (the cell runner's, for the UI and the run verb alike): it waits for the session's turn in the model's fair
-/// <see cref="GenerationQueue"/>, holds a <see cref="ModelCatalog.Lease"/> so the model is not unloaded underneath,
-/// loads the model (shared with every session) and streams the steps. The run stops within one token when the
+/// Every generation goes through here (the cell runner's, for the UI, the API and the run verb alike): it holds a
+/// <see cref="ModelCatalog.Lease"/> so the model is not unloaded underneath, loads the model (shared with every session),
+/// and submits the request to the model's <see cref="BatchScheduler"/> (<see cref="GenerationQueue"/>), where it waits
+/// for the session's fair turn and then decodes in one batch with every other running request, streaming its steps. The run stops within one token when the
 /// caller's token is cancelled or the tab (<see cref="PlaygroundSession"/>) closes.
 /// </summary>
 public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue, PlaygroundSession session)
@@ -56,9 +57,6 @@ public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Closed);
         var token = linked.Token;
         var key = catalog.Resolve(request.Model);
-        using var turn = await queue.EnterAsync(key, session.Id, new Listener(progress), token);
-        progress.QueuePosition = null;
-        progress.Notify();
         using var lease = catalog.Lease(key);
         var model = await catalog.GetAsync(key);
         token.ThrowIfCancellationRequested();
@@ -68,13 +66,14 @@ public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue
         progress.PromptTokens = ids.Length;
         progress.Settings = settings;
         progress.Notify();
-        await foreach (var step in TextGenerator.GenerateAsync(model, [ids], settings, new() { TopLogprobs = request.TopLogprobs }, progress.Stats, token))
+        var steps = queue.For(model).GenerateAsync(session.Id, [ids], settings, new() { TopLogprobs = request.TopLogprobs }, progress.Stats, new Listener(progress), token);
+        await foreach (var step in steps.WithCancellation(token))
             yield return step;
     }
 
     /// <summary>
     /// Scores a prompt (the log-probability of each token given those before it), waiting for a turn in the model's
-    /// queue like a generation does.
+    /// line like a generation does and running alone between two batch steps.
     /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled, or the tab closed.</exception>
     /// <exception cref="ModelException">No such model, it cannot load, or the prompt is longer than the context.</exception>
@@ -84,11 +83,10 @@ public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Closed);
         var token = linked.Token;
         var key = catalog.Resolve(model);
-        using var turn = await queue.EnterAsync(key, session.Id, null, token);
         using var lease = catalog.Lease(key);
         var loaded = await catalog.GetAsync(key);
         var ids = Encode(loaded, prompt, addSpecialTokens);
-        return await Task.Run(() => PromptScorer.Score(loaded, ids, topLogprobs, token), token);
+        return await queue.For(loaded).RunAloneAsync(session.Id, t => PromptScorer.Score(loaded, ids, topLogprobs, t), null, token);
     }
 
     static int[] Encode(LanguageModel model, string text, bool addSpecialTokens) =>
@@ -96,14 +94,14 @@ public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue
         : (model.Tokenizer ?? throw new ModelException($"{model.Folder.Name}: cannot encode text: {model.TokenizerError}")).Encode(text, addSpecialTokens: false);
 
     /// <summary>
-    /// Queue reports (requests ahead) into <see cref="RunProgress.QueuePosition"/> as a 1-based place in line,
-    /// synchronously (unlike <see cref="Progress{T}"/>). The report at the moment the turn comes is cleared by the runner.
+    /// Scheduler reports (requests ahead) into <see cref="RunProgress.QueuePosition"/> as a 1-based place in line,
+    /// synchronously (unlike <see cref="Progress{T}"/>); admission clears it.
     /// </summary>
     sealed class Listener(RunProgress progress) : IProgress<int>
     {
         public void Report(int value)
         {
-            progress.QueuePosition = value + 1;
+            progress.QueuePosition = value == BatchScheduler.Admitted ? null : value + 1;
             progress.Notify();
         }
     }
