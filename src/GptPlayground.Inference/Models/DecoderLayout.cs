@@ -52,10 +52,29 @@ public sealed partial record DecoderLayout
     public required TensorElementType LogitsType { get; init; }
     public required KvCacheStyle KvStyle { get; init; }
     public required TensorElementType KvType { get; init; }
-    public required int Layers { get; init; }
-    public required int KvHeads { get; init; }
-    public required int HeadSize { get; init; }
-    public required int VocabSize { get; init; }
+    /// <summary>
+    /// The model's resolved shape (<see cref="ModelShape.Resolve"/>): the graph's fixed dimensions, the configs where the
+    /// graph leaves one symbolic, then derived values. Layers, KV heads, head size and vocabulary size are always set
+    /// (<see cref="Discover"/> fails without them); heads, hidden size and context length may be unknown.
+    /// </summary>
+    /// <exception cref="ArgumentException">Set to a shape without layers, KV heads, head size or vocabulary size.</exception>
+    public required ModelShape Shape
+    {
+        get => shape;
+        init => shape = value is { Layers: not null, KvHeads: not null, HeadSize: not null, VocabSize: not null } ? value
+            : throw new ArgumentException($"a decoder layout needs layers, KV heads, head size and vocabulary size; got {value}", nameof(Shape));
+    }
+    readonly ModelShape shape = null!;
+
+    // The four numbers the decode loop sizes tensors with, as plain ints (the Shape setter guarantees them).
+    /// <inheritdoc cref="ModelShape.Layers"/>
+    public int Layers => shape.Layers!.Value;
+    /// <inheritdoc cref="ModelShape.KvHeads"/>
+    public int KvHeads => shape.KvHeads!.Value;
+    /// <inheritdoc cref="ModelShape.HeadSize"/>
+    public int HeadSize => shape.HeadSize!.Value;
+    /// <inheritdoc cref="ModelShape.VocabSize"/>
+    public int VocabSize => shape.VocabSize!.Value;
     /// <summary>Past inputs in feed order: Separate = key0, value0, key1, ...; Stacked = past_0, past_1, ...</summary>
     public required IReadOnlyList<string> PastInputs { get; init; }
     /// <summary>Present outputs, index-aligned with <see cref="PastInputs"/>.</summary>
@@ -76,7 +95,8 @@ public sealed partial record DecoderLayout
     /// <param name="outputs">The graph outputs.</param>
     /// <param name="config">Values from the folder's JSON configs, used where the graph leaves a dimension symbolic.</param>
     /// <param name="where">Names the model in error messages.</param>
-    /// <exception cref="ModelException">The graph is not a decoder this engine can drive; the message names what is missing or unexpected.</exception>
+    /// <exception cref="ModelException">The graph is not a decoder this engine can drive, or it and the configs state a
+    /// shape field with different values; the message names what is missing or unexpected, or both values and where each is from.</exception>
     public static DecoderLayout Discover(IReadOnlyList<TensorSignature> inputs, IReadOnlyList<TensorSignature> outputs, ModelConfig config, string where)
     {
         TensorSignature? In(string name) => inputs.FirstOrDefault(i => i.Name == name);
@@ -140,12 +160,29 @@ public sealed partial record DecoderLayout
         if (first.Dims.Length != expectedRank)
             throw new ModelException($"{where}: {first.Name} has rank {first.Dims.Length}, expected {expectedRank}");
         int headAxis = style == KvCacheStyle.Separate ? 1 : 2;
-        int kvHeads = first.Fixed(headAxis) ?? config.KvHeads ?? config.Heads
-            ?? throw new ModelException($"{where}: the number of KV heads is neither fixed in the graph ({first.Name}) nor given in config.json (num_key_value_heads)");
-        int headSize = first.Fixed(headAxis + 2) ?? config.HeadSize ?? (config.Hidden / config.Heads)
-            ?? throw new ModelException($"{where}: the head size is neither fixed in the graph ({first.Name}) nor derivable from config.json (hidden_size / num_attention_heads)");
-        int vocab = logits.Fixed(logits.Dims.Length - 1) ?? config.VocabSize
-            ?? throw new ModelException($"{where}: the vocabulary size is neither fixed in the graph (logits) nor given in config.json (vocab_size)");
+        var graph = new ModelShape   // what the graph itself fixes
+        {
+            Layers = style == KvCacheStyle.Separate ? past.Count / 2 : past.Count,
+            KvHeads = first.Fixed(headAxis),              // [batch, kv_heads, past, head_size] or [2, batch, heads, past, head_size]
+            HeadSize = first.Fixed(headAxis + 2),
+            VocabSize = logits.Fixed(logits.Dims.Length - 1),   // [batch, seq, vocab]
+        };
+        var shape = ModelShape.Resolve(graph, config.Shape, (field, inGraph, inConfigs) => new ModelException(
+            $"{where}: the graph and the configs disagree on the {field.Label}: {inGraph} in the graph ({GraphSource(field.Name)}), " +
+            $"{inConfigs} in {config.ShapeSources.GetValueOrDefault(field.Name, "the configs")}; the graph is what runs, so correct or remove the config value"));
+        if (shape.KvHeads is null)
+            throw new ModelException($"{where}: the number of KV heads is neither fixed in the graph ({first.Name}) nor given in config.json (num_key_value_heads)");
+        if (shape.HeadSize is null)
+            throw new ModelException($"{where}: the head size is neither fixed in the graph ({first.Name}) nor derivable from config.json (hidden_size / num_attention_heads)");
+        if (shape.VocabSize is null)
+            throw new ModelException($"{where}: the vocabulary size is neither fixed in the graph (logits) nor given in config.json (vocab_size)");
+
+        string GraphSource(string field) => field switch
+        {
+            nameof(ModelShape.Layers) => $"{past.Count} past inputs",
+            nameof(ModelShape.VocabSize) => $"the last axis of {logits.Name}",
+            _ => first.Name,
+        };
 
         return new DecoderLayout
         {
@@ -155,8 +192,7 @@ public sealed partial record DecoderLayout
             UseCacheBranch = branch?.Name,
             Logits = logits.Name, LogitsType = logits.Type,
             KvStyle = style, KvType = first.Type,
-            Layers = style == KvCacheStyle.Separate ? past.Count / 2 : past.Count,
-            KvHeads = kvHeads, HeadSize = headSize, VocabSize = vocab,
+            Shape = shape,
             PastInputs = past, PresentOutputs = present,
         };
     }

@@ -32,7 +32,7 @@ public sealed class LanguageModel : IDisposable
     /// <summary>Id used to fill left padding and finished sequences.</summary>
     public int PadTokenId { get; }
     /// <summary>Maximum prompt + generated tokens, when the configs state it.</summary>
-    public int? ContextLength => Config.ContextLength;
+    public int? ContextLength => Layout.Shape.ContextLength;
 
     LanguageModel(ModelFolder folder, ModelFiles files, ModelConfig config, (ITokenizer?, string?) tokenizer, InferenceSession session, ProviderChoice provider, OrtMemoryInfo cacheMemory)
     {
@@ -43,7 +43,7 @@ public sealed class LanguageModel : IDisposable
         PadTokenId = config.PadTokenId ?? Tokenizer?.Special.Pad ?? (EosTokenIds.Count > 0 ? EosTokenIds[0] : 0);
         OnnxModelInfo? info = null;
         try { info = ModelInspector.ReadInfo(folder); } catch (ModelException) { }   // the card shows "?" for what it could not read
-        Card = ModelInspector.Card(folder, config, Layout, info, Tokenizer, TokenizerError) with { Provider = provider.Name, ProviderReason = provider.Reason };
+        Card = ModelInspector.Card(folder, Layout, info, Tokenizer, TokenizerError) with { Provider = provider.Name, ProviderReason = provider.Reason };
     }
 
     /// <summary>Loads a model folder (or a single .onnx file) on the given provider.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace GptPlayground.Inference.Models;
 
 /// <summary>
@@ -12,13 +14,26 @@ public sealed record ModelCard
     public required string File { get; init; }
     /// <summary>Parameter count: every element of every initializer in the graph (external data included).</summary>
     public long? Parameters { get; init; }
-    public int? Layers { get; init; }
-    public int? Heads { get; init; }
-    public int? KvHeads { get; init; }
-    public int? Hidden { get; init; }
-    public int? HeadSize { get; init; }
-    public int? ContextLength { get; init; }
-    public int? VocabSize { get; init; }
+    /// <summary>The model's resolved shape (<see cref="DecoderLayout.Shape"/>); default: all unknown. Not written to JSON
+    /// as an object: its fields appear as the card's own properties below, as <c>models --json</c> has always printed them.
+    /// (Not <c>required</c>: System.Text.Json refuses a required property it ignores.)</summary>
+    [JsonIgnore]
+    public ModelShape Shape { get; init; } = new();
+    // Forwards to Shape for JSON and the pages; each field is described once, on ModelShape.
+    /// <inheritdoc cref="ModelShape.Layers"/>
+    public int? Layers => Shape.Layers;
+    /// <inheritdoc cref="ModelShape.Heads"/>
+    public int? Heads => Shape.Heads;
+    /// <inheritdoc cref="ModelShape.KvHeads"/>
+    public int? KvHeads => Shape.KvHeads;
+    /// <inheritdoc cref="ModelShape.Hidden"/>
+    public int? Hidden => Shape.Hidden;
+    /// <inheritdoc cref="ModelShape.HeadSize"/>
+    public int? HeadSize => Shape.HeadSize;
+    /// <inheritdoc cref="ModelShape.ContextLength"/>
+    public int? ContextLength => Shape.ContextLength;
+    /// <inheritdoc cref="ModelShape.VocabSize"/>
+    public int? VocabSize => Shape.VocabSize;
     /// <summary>I/O layout, e.g. "past_key_values.N.key/value, ids int64".</summary>
     public required string Layout { get; init; }
     /// <summary>Weights, KV cache and logits element types, e.g. "weights fp16, kv fp16, logits fp32".</summary>

@@ -15,14 +15,11 @@ public sealed record ModelConfig
 {
     /// <summary>Hugging Face <c>model_type</c> or genai <c>model.type</c> (e.g. "gpt2", "llama").</summary>
     public string? ModelType { get; init; }
-    public int? Layers { get; init; }
-    public int? Heads { get; init; }
-    public int? KvHeads { get; init; }
-    public int? Hidden { get; init; }
-    public int? HeadSize { get; init; }
-    /// <summary>Maximum sequence length (prompt + generated tokens) the model was trained for.</summary>
-    public int? ContextLength { get; init; }
-    public int? VocabSize { get; init; }
+    /// <summary>The architecture numbers the configs state (any may be missing); the graph's view wins over them (see <see cref="DecoderLayout.Shape"/>).</summary>
+    public ModelShape Shape { get; init; } = new();
+    /// <summary>Where each <see cref="Shape"/> value was read, by <see cref="ShapeField.Name"/>: "config.json n_head",
+    /// "genai_config.json model.decoder.head_size". Messages about a value name its source with this.</summary>
+    public IReadOnlyDictionary<string, string> ShapeSources { get; init; } = new Dictionary<string, string>();
     public int? BosTokenId { get; init; }
     public IReadOnlyList<int> EosTokenIds { get; init; } = [];
     public int? PadTokenId { get; init; }
@@ -50,39 +47,46 @@ public sealed record ModelConfig
         var decoder = model.Child("decoder");
 
         // A value that is there but unusable is an error of this model (its card says so), never of the app.
-        int? Pick(int min, int max, params (Source Src, string Name)[] candidates)
+        var sources = new Dictionary<string, string>();
+        int? Pick(int min, int max, params (Source Src, string Name)[] candidates) => PickFor(null, min, max, candidates);
+        int? PickFor(string? field, int min, int max, params (Source Src, string Name)[] candidates)
         {
             foreach (var (src, name) in candidates)
                 if (src.Number(name) is { } v)
                 {
                     if (!v.TryGetInt32(out var i) || i < min || i > max)
                         throw new ModelException($"{src.Path}: {src.Label(name)} (={v.GetRawText()}) must be a whole number from {min:N0} to {max:N0}");
+                    if (field is not null) sources[field] = $"{Path.GetFileName(src.Path)} {src.Label(name)}";
                     return i;
                 }
             return null;
         }
 
         const int MaxCount = 100_000, MaxWidth = 1_000_000, MaxContext = 100_000_000;
-        var vocab = Pick(1, MaxContext, (config, "vocab_size"), (model, "vocab_size"));
+        var vocab = PickFor(nameof(ModelShape.VocabSize), 1, MaxContext, (config, "vocab_size"), (model, "vocab_size"));
         int maxId = (vocab ?? int.MaxValue) - 1;
         var eos = IdList(generation, "eos_token_id", maxId) ?? IdList(config, "eos_token_id", maxId) ?? IdList(model, "eos_token_id", maxId) ?? [];
         var result = new ModelConfig
         {
             ModelType = config.Str("model_type") ?? model.Str("type"),
-            Layers = Pick(1, MaxCount, (config, "num_hidden_layers"), (config, "n_layer"), (decoder, "num_hidden_layers")),
-            Heads = Pick(1, MaxCount, (config, "num_attention_heads"), (config, "n_head"), (decoder, "num_attention_heads")),
-            KvHeads = Pick(1, MaxCount, (config, "num_key_value_heads"), (decoder, "num_key_value_heads")),
-            Hidden = Pick(1, MaxWidth, (config, "hidden_size"), (config, "n_embd"), (decoder, "hidden_size")),
-            HeadSize = Pick(1, MaxWidth, (config, "head_dim"), (decoder, "head_size")),
-            ContextLength = Pick(1, MaxContext, (config, "max_position_embeddings"), (config, "n_positions"), (config, "n_ctx"), (model, "context_length")),
-            VocabSize = vocab,
+            Shape = new ModelShape
+            {
+                Layers = PickFor(nameof(ModelShape.Layers), 1, MaxCount, (config, "num_hidden_layers"), (config, "n_layer"), (decoder, "num_hidden_layers")),
+                Heads = PickFor(nameof(ModelShape.Heads), 1, MaxCount, (config, "num_attention_heads"), (config, "n_head"), (decoder, "num_attention_heads")),
+                KvHeads = PickFor(nameof(ModelShape.KvHeads), 1, MaxCount, (config, "num_key_value_heads"), (decoder, "num_key_value_heads")),
+                Hidden = PickFor(nameof(ModelShape.Hidden), 1, MaxWidth, (config, "hidden_size"), (config, "n_embd"), (decoder, "hidden_size")),
+                HeadSize = PickFor(nameof(ModelShape.HeadSize), 1, MaxWidth, (config, "head_dim"), (decoder, "head_size")),
+                ContextLength = PickFor(nameof(ModelShape.ContextLength), 1, MaxContext, (config, "max_position_embeddings"), (config, "n_positions"), (config, "n_ctx"), (model, "context_length")),
+                VocabSize = vocab,
+            },
+            ShapeSources = sources,
             BosTokenId = Pick(0, maxId, (generation, "bos_token_id"), (config, "bos_token_id"), (model, "bos_token_id")),
             EosTokenIds = eos,
             PadTokenId = Pick(0, maxId, (generation, "pad_token_id"), (config, "pad_token_id"), (model, "pad_token_id")),
             GenaiFileName = decoder.Str("filename"),
             GenerationConfig = generation.Root,
         };
-        if (result.KvHeads is int kv && result.Heads is int heads && kv > heads)
+        if (result.Shape is { KvHeads: int kv, Heads: int heads } && kv > heads)
             throw new ModelException($"{config.Path}: num_key_value_heads (={kv}) must not exceed num_attention_heads (={heads})");
         return result;
     }

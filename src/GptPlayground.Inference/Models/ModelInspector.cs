@@ -26,7 +26,7 @@ public static class ModelInspector
         var config = ModelConfig.From(files);
         var info = ReadInfo(folder);
         var layout = DecoderLayout.Discover(Signatures(info.Inputs), Signatures(info.Outputs), config, folder.Name);
-        return Card(folder, config, layout, info, tokenizer.Tokenizer, tokenizer.Error);
+        return Card(folder, layout, info, tokenizer.Tokenizer, tokenizer.Error);
     }
 
     internal static OnnxModelInfo ReadInfo(ModelFolder folder)
@@ -57,7 +57,7 @@ public static class ModelInspector
             v.Shape?.Select(d => d.Value ?? -1).ToArray() ?? [])).ToList();
 
     /// <summary>The card of a model from what was read of it.</summary>
-    internal static ModelCard Card(ModelFolder folder, ModelConfig config, DecoderLayout layout, OnnxModelInfo? info, ITokenizer? tokenizer, string? tokenizerError)
+    internal static ModelCard Card(ModelFolder folder, DecoderLayout layout, OnnxModelInfo? info, ITokenizer? tokenizer, string? tokenizerError)
     {
         var weights = info is null || info.InitializersByType.Count == 0 ? "?"
             : string.Join("+", info.InitializersByType.OrderByDescending(kv => kv.Value.Elements).Take(2).Select(kv => Short(kv.Key)));
@@ -65,13 +65,7 @@ public static class ModelInspector
         {
             Name = folder.Name, Path = folder.Path, File = Path.GetRelativePath(folder.Path, folder.OnnxFile),
             Parameters = info?.ParameterCount,
-            Layers = layout.Layers,
-            Heads = config.Heads,
-            KvHeads = layout.KvHeads,
-            Hidden = config.Hidden ?? (config.Heads is int h ? h * layout.HeadSize : null),
-            HeadSize = layout.HeadSize,
-            ContextLength = config.ContextLength,
-            VocabSize = layout.VocabSize,
+            Shape = layout.Shape,
             Layout = layout.Description,
             Dtype = $"weights {weights}, kv {DecoderLayout.Short(layout.KvType)}, logits {DecoderLayout.Short(layout.LogitsType)}",
             Tokenizer = tokenizer is null ? $"none: {tokenizerError}" : $"{tokenizer.VocabSize} tokens",

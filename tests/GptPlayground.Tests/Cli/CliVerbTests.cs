@@ -22,6 +22,17 @@ public class CliVerbTests(CliModels models) : IClassFixture<CliModels>
     }
 
     [Fact]
+    public async Task Models_json_prints_the_shape_as_the_cards_own_fields_as_before()
+    {
+        var r = await CliRunner.Run("models", "--models", models.Directory, "--json");
+
+        var card = JsonDocument.Parse(r.Out).RootElement[1].GetProperty("card");
+        string[] shape = ["layers", "heads", "kv_heads", "hidden", "head_size", "context_length", "vocab_size"];
+        Assert.Equal(shape, card.EnumerateObject().Select(p => p.Name).Where(shape.Contains));
+        Assert.False(card.TryGetProperty("shape", out _));
+    }
+
+    [Fact]
     public async Task Models_lists_a_model_with_a_bad_config_as_an_error_and_the_rest_as_usual()
     {
         var dir = Directory.CreateTempSubdirectory("gptplayground-badconfig-").FullName;
