@@ -187,7 +187,7 @@ public sealed class InstructionCell : PromptCell
     /// <summary>User message.</summary>
     public string User { get; set; } = "";
 
-    /// <summary>Named format (see <see cref="ChatFormats"/>) that replaces the model's chat template; null uses the template when there is one.</summary>
+    /// <summary>Named format (see <see cref="Templates.ChatFormats"/>) that replaces the model's chat template; null uses the template when there is one.</summary>
     public string? ChatFormat { get; set; }
 }
 

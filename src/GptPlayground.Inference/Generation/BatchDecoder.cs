@@ -54,37 +54,108 @@ internal sealed class BatchDecoder(LanguageModel model) : IDisposable
     public int ProjectedLength => members.Count == 0 ? 0 : members.Max(m => m.Group.ProjectedLength);
 
     /// <summary>
-    /// Prefills the group's prompts, reports its first tokens and adds its rows to the batch (unless it ended at once).
-    /// Errors end the group (its sink hears them); the batch is unaffected.
+    /// Prefills the groups' prompts, reports their first tokens and adds their rows to the batch (unless a group ended
+    /// at once). A prompt that several rows share (samples of one request, variants of one cell) is prefilled once and
+    /// its cache copied. Errors end the groups concerned (their sinks hear them); the batch is unaffected.
     /// </summary>
-    /// <param name="group">The group to admit.</param>
-    /// <param name="cancellationToken">Stops the prefill too (besides the group's own token).</param>
-    public void Join(SequenceGroup group, CancellationToken cancellationToken = default)
+    /// <param name="groups">The groups to admit.</param>
+    /// <param name="cancellationToken">Stops the prefill too (besides the groups' own tokens).</param>
+    public void Join(IReadOnlyList<SequenceGroup> groups, CancellationToken cancellationToken = default)
     {
+        var live = new List<SequenceGroup>();
+        foreach (var group in groups)
+            if (group.Cancellation.IsCancellationRequested) group.End(new OperationCanceledException(group.Cancellation));
+            else live.Add(group);
+        if (live.Count == 0) return;
         Generator? joining = null;
         try
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(group.Cancellation, cancellationToken);
-            linked.Token.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            joining = new Generator(model, group.Prompts.Count);
-            joining.AppendTokens(group.Prompts, linked.Token);
-            group.Stats.Prefill += clock.Elapsed;
-            var plan = group.Advance(joining, 0);
-            if (plan.Count == 0) { group.End(); return; }
-            joining = Keep(joining, plan.Select(p => p.Source).ToArray());
+            joining = Prefill(live, cancellationToken);
+            var prefill = clock.Elapsed;
+            var sources = new List<int>();
+            var tokens = new List<int>();
+            var joined = new List<Member>();
+            int offset = 0;
+            foreach (var group in live)
+            {
+                group.Stats.Prefill += prefill;
+                IReadOnlyList<RowStep> plan;
+                try { plan = group.Advance(joining, offset); }
+                catch (Exception e) { group.End(e); plan = []; }
+                foreach (var p in plan) { sources.Add(offset + p.Source); tokens.Add(p.Token); }
+                offset += group.Prompts.Count;
+                if (plan.Count == 0) group.End();
+                else joined.Add(new Member(group, plan.Count));
+            }
+            if (joined.Count == 0) return;
+            joining = Keep(joining, sources);
             if (batch is null) (batch, joining) = (joining, null);
             else batch = Merge(batch, joining);
-            members.Add(new Member(group, plan.Count));
-            pending.AddRange(plan.Select(p => p.Token));
+            members.AddRange(joined);
+            pending.AddRange(tokens);
         }
         catch (Exception e)
         {
-            group.End(e is OperationCanceledException ? new OperationCanceledException(group.Cancellation) : e);
+            foreach (var group in live)
+                group.End(e is OperationCanceledException ? new OperationCanceledException(group.Cancellation) : e);
         }
         finally
         {
             joining?.Dispose();
+        }
+    }
+
+    /// <summary>Joins one group (<see cref="Join(IReadOnlyList{SequenceGroup}, CancellationToken)"/>).</summary>
+    public void Join(SequenceGroup group, CancellationToken cancellationToken = default) => Join([group], cancellationToken);
+
+    /// <summary>
+    /// A generator holding every row of <paramref name="groups"/>, in order, prefilled, with logits. On CPU each distinct
+    /// prompt runs once, alone (no padding), and rows sharing it get copies; otherwise all rows run as one left-padded batch.
+    /// </summary>
+    Generator Prefill(IReadOnlyList<SequenceGroup> groups, CancellationToken cancellationToken)
+    {
+        var rows = groups.SelectMany(g => g.Prompts).ToArray();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, groups.Count == 1 ? groups[0].Cancellation : CancellationToken.None);
+        var distinct = new List<int[]>();
+        var rowOf = rows.Select(row =>
+        {
+            int at = distinct.FindIndex(d => d.AsSpan().SequenceEqual(row));
+            if (at < 0) { distinct.Add(row); at = distinct.Count - 1; }
+            return at;
+        }).ToArray();
+        Generator? joined = null;
+        try
+        {
+            foreach (var prompt in distinct)
+            {
+                var one = new Generator(model, 1);
+                try
+                {
+                    one.AppendTokens([prompt], linked.Token);
+                    if (joined is null) { joined = one; one = null; continue; }
+                    if (!joined.CanRearrange || RebuildAlways) break;
+                    joined.Absorb(one);
+                }
+                finally
+                {
+                    one?.Dispose();
+                }
+            }
+            if (joined!.CanRearrange && !RebuildAlways)
+            {
+                joined.Rearrange(rowOf);
+                return joined;
+            }
+            joined.Dispose();
+            joined = new Generator(model, rows.Length);                 // GPU cache: one left-padded batch of every row
+            joined.AppendTokens(rows, linked.Token);
+            return joined;
+        }
+        catch
+        {
+            joined?.Dispose();
+            throw;
         }
     }
 

@@ -268,8 +268,9 @@ public sealed class Generator : IDisposable
 
     /// <summary>
     /// Rebuilds the batch from its own rows: row r becomes a copy of row <paramref name="sources"/>[r], tokens and KV
-    /// cache (beam search reorders this way; a finished sequence leaves by being left out). Left padding that no
-    /// remaining row needs is dropped. Append the next tokens afterwards to get logits. CPU caches only.
+    /// cache (beam search reorders this way; a finished sequence leaves by being left out; a prompt prefilled once
+    /// becomes several rows). Left padding that no remaining row needs is dropped. Each row keeps the logits of its
+    /// source row, if there were any. CPU caches only.
     /// </summary>
     /// <exception cref="ArgumentException">No rows, or a source out of range.</exception>
     internal void Rearrange(IReadOnlyList<int> sources)
@@ -282,33 +283,43 @@ public sealed class Generator : IDisposable
         cache.Rearrange(sources, drop);
         tokens = sources.Select(r => new List<int>(tokens[r])).ToArray();
         padding = sources.Select(r => padding[r] - drop).ToArray();
-        Resize(sources.Count);
+        var rowLogits = hasLogits ? sources.Select(r => logits.AsSpan(r * layout.VocabSize, layout.VocabSize).ToArray()).ToArray() : null;
+        Resize(sources.Count, rowLogits);
     }
 
     /// <summary>
     /// Takes the rows of <paramref name="other"/> (a generator on the same model, e.g. a prompt just prefilled) into
     /// this batch, after this batch's rows. The shorter side is left-padded, so both keep their positions and masks.
-    /// <paramref name="other"/> keeps its own copy and is still to be disposed. CPU caches only.
+    /// <paramref name="other"/> keeps its own copy and is still to be disposed. The rows keep their logits when both
+    /// sides have them. CPU caches only.
     /// </summary>
     internal void Absorb(Generator other)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (other.model != model) throw new ArgumentException("both generators must run the same model", nameof(other));
         var (ours, theirs) = cache.Append(other.cache);
+        var rowLogits = hasLogits && other.hasLogits ? [.. Rows(this), .. Rows(other)] : (float[][]?)null;
         tokens = [.. tokens, .. other.tokens.Select(t => new List<int>(t))];
         padding = [.. padding.Select(p => p + ours), .. other.padding.Select(p => p + theirs)];
-        Resize(tokens.Length);
+        Resize(tokens.Length, rowLogits);
+
+        static IEnumerable<float[]> Rows(Generator g) =>
+            Enumerable.Range(0, g.BatchSize).Select(r => g.logits.AsSpan(r * g.layout.VocabSize, g.layout.VocabSize).ToArray());
     }
 
-    /// <summary>Sizes the per-row buffers for <paramref name="rows"/> rows; the logits are stale until the next append.</summary>
-    void Resize(int rows)
+    /// <summary>Sizes the per-row buffers for <paramref name="rows"/> rows, holding <paramref name="rowLogits"/> (null: none until the next append).</summary>
+    void Resize(int rows, float[][]? rowLogits)
     {
-        hasLogits = false;
-        if (rows == BatchSize) return;
-        BatchSize = rows;
-        logits = new float[rows * layout.VocabSize];
-        stepLogits.Dispose();
-        stepLogits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, layout.LogitsType, [rows, 1, layout.VocabSize]);
+        if (rows != BatchSize)
+        {
+            BatchSize = rows;
+            logits = new float[rows * layout.VocabSize];
+            stepLogits.Dispose();
+            stepLogits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, layout.LogitsType, [rows, 1, layout.VocabSize]);
+        }
+        hasLogits = rowLogits is not null;
+        if (rowLogits is null) return;
+        for (int r = 0; r < rows; r++) rowLogits[r].CopyTo(logits.AsSpan(r * layout.VocabSize));
     }
 
     public void Dispose()

@@ -117,11 +117,8 @@ public static class TextGenerator
         bool rebuildAlways, CancellationToken cancellationToken)
     {
         using var decoder = new BatchDecoder(model) { RebuildAlways = rebuildAlways };
-        foreach (var group in groups)
-        {
-            decoder.Join(group, cancellationToken);
-            foreach (var step in sink.Drain()) yield return step;
-        }
+        decoder.Join(groups, cancellationToken);
+        foreach (var step in sink.Drain()) yield return step;
         while (!decoder.IsEmpty)
         {
             decoder.Step(cancellationToken);

@@ -188,6 +188,7 @@ public sealed class BatchScheduler
             active.AddRange(admitted.Where(p => p.Work is null));
             try
             {
+                var joining = new List<SequenceGroup>();
                 foreach (var pending in admitted)
                 {
                     pending.Registration.Dispose();
@@ -197,9 +198,10 @@ public sealed class BatchScheduler
                         var stats = pending.Stats!;
                         long enqueued = pending.Enqueued;
                         group.FirstStep = () => FirstToken(stats, enqueued);
-                        decoder.Join(group);
+                        joining.Add(group);
                     }
                 }
+                decoder.Join(joining);                 // one prefill per distinct prompt among them
                 stepped = decoder.Rows > 0;
                 decoder.Step();
             }

@@ -7,19 +7,21 @@ using GptPlayground.Services;
 namespace GptPlayground.Cli;
 
 /// <summary>
-/// <c>bench --model M [--prompt-tokens N] [--new-tokens N] [--runs N] [--batch N] [--provider P] [--compare-bare] [--compare-genai] [--json]</c>:
+/// <c>bench --model M [--prompt-tokens N] [--new-tokens N] [--runs N] [--batch N | --concurrent N [--shared-prompt] [--max-batch-rows N]] [--provider P] [--compare-bare] [--compare-genai] [--json]</c>:
 /// prefill time, decode tokens/s and the share of decode wall time spent inside ONNX Runtime's Run
 /// (medians over the runs, after one warm-up). Prompts are seeded random token ids, so any model
 /// works, with or without a tokenizer. <c>--compare-bare</c> interleaves runs of the plainest ONNX Runtime
 /// loop (<see cref="BareOrtLoop"/>) on the same model and prints the ratio; <c>--compare-genai</c> does the same with
 /// ONNX Runtime GenAI's generator (<see cref="GenAiPeer"/>, for folders with a genai_config.json) and also says
-/// whether its greedy tokens equal the engine's.
+/// whether its greedy tokens equal the engine's. <c>--concurrent N</c> measures the scheduler instead: N independent
+/// requests one after another, then together (<see cref="ConcurrentBench"/>); <c>--shared-prompt</c> gives them one prompt,
+/// as the variants of a cell.
 /// </summary>
 public static class BenchVerb
 {
     public static async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = CliArgs.Parse("bench", args, ["model", "models", "prompt-tokens", "new-tokens", "runs", "batch", "provider"], ["json", "compare-bare", "compare-genai"]);
+        var a = CliArgs.Parse("bench", args, ["model", "models", "prompt-tokens", "new-tokens", "runs", "batch", "provider", "concurrent", "max-batch-rows"], ["json", "compare-bare", "compare-genai", "shared-prompt"]);
         int promptTokens = a.GetInt("prompt-tokens", 128, 1);
         int newTokens = a.GetInt("new-tokens", 64, 2);
         int runs = a.GetInt("runs", 3, 1, 1000);
@@ -33,6 +35,23 @@ public static class BenchVerb
         var model = await catalog.GetAsync(ModelArgs.ModelName(a, catalog), provider);
         ModelArgs.ReportAuto(context, provider, model);
         using var peer = genAi ? GenAiPeer.Open(model.Folder.Path, model.Provider) : null;
+        if (a.Get("concurrent") is not null)
+        {
+            if (model.ContextLength is int ctx && promptTokens * 3 / 2 + newTokens > ctx)
+                throw new CliException($"--prompt-tokens x 1.5 + --new-tokens (={promptTokens * 3 / 2 + newTokens}) exceed the model's context length {ctx}: with --concurrent prompts are 0.5 to 1.5 times --prompt-tokens long");
+            if (batch != 1 || bare || genAi) throw new CliException("--concurrent measures the scheduler: leave out --batch, --compare-bare and --compare-genai");
+            int concurrent = a.GetInt("concurrent", 8, 1, 256);
+            int maxRows = a.GetInt("max-batch-rows", Math.Max(concurrent, 16), 1, 1024);
+            if (!a.Has("json"))
+                context.Error.WriteLine($"bench {model.Folder.Name} ({ModelsVerb.Format(model.Card.Parameters)} parameters) on {model.Provider.Name}: {concurrent} requests, prompts about {promptTokens} tokens, {newTokens} new tokens, {runs} runs + 1 warm-up");
+            var figures = await ConcurrentBench.RunAsync(model, concurrent, promptTokens, newTokens, runs, maxRows, a.Has("shared-prompt"),
+                line => { if (!a.Has("json")) context.Error.WriteLine(line); }, cancellationToken);
+            if (a.Has("json")) CliJson.Write(context.Out, figures);
+            else
+                foreach (var property in figures.GetType().GetProperties().Skip(3))
+                    context.Out.WriteLine($"{System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name),-28} {property.GetValue(figures)}");
+            return 0;
+        }
         if (model.ContextLength is int window && promptTokens + newTokens > window)
             throw new CliException($"--prompt-tokens + --new-tokens (={promptTokens + newTokens}) exceed the model's context length {window}");
 
@@ -99,7 +118,7 @@ public static class BenchVerb
         return 0;
     }
 
-    static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         if (values.Count == 0) return 0;
         var sorted = values.Order().ToList();

@@ -33,10 +33,12 @@ public static class PlaygroundWebApp
         builder.AddNotebooks(PlaygroundPaths.Prompts);
         builder.AddPlaygroundServices();
         builder.AddPlaygroundUi();
+        builder.AddPlaygroundMetrics();
 
         var app = builder.Build();
         app.UseAccessGuard();
         app.LogModels();
+        app.MapPlaygroundMetrics();
         app.MapNotebookDownloads();
         app.MapPlaygroundUi<App>();
         return app;

@@ -124,6 +124,37 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task Two_tabs_run_cells_at_once_and_both_stream_at_the_same_time()
+    {
+        app.WriteNotebook("tab-a.md", Notebook("Tab A", "slow", 3000));
+        app.WriteNotebook("tab-b.md", Notebook("Tab B", "slow", 3000));
+        var first = await app.OpenAsync("/notebooks/tab-a.md");
+        var second = await app.OpenAsync("/notebooks/tab-b.md");
+        var firstStatus = first.Locator("[data-cell='1'] [data-variant='greedy'] .variant-status");
+        var secondStatus = second.Locator("[data-cell='1'] [data-variant='balanced'] .variant-status");
+
+        await first.Locator("[data-cell='1']").GetByRole(AriaRole.Button, new() { Name = "Run cell" }).ClickAsync();
+        await second.Locator("[data-cell='1']").GetByRole(AriaRole.Button, new() { Name = "Run cell" }).ClickAsync();
+        await WaitForText(firstStatus, s => s.Contains("generating") && !s.StartsWith("0 tokens"));
+        await WaitForText(secondStatus, s => s.Contains("generating") && !s.StartsWith("0 tokens"));
+
+        // both keep growing while the other runs: neither waits in a queue for the other
+        int before1 = Tokens(await firstStatus.InnerTextAsync()), before2 = Tokens(await secondStatus.InnerTextAsync());
+        await WaitForText(firstStatus, s => Tokens(s) > before1 + 5);
+        await WaitForText(secondStatus, s => Tokens(s) > before2 + 5);
+        Assert.Contains("generating", await firstStatus.InnerTextAsync());
+        Assert.Contains("generating", await secondStatus.InnerTextAsync());
+        Assert.DoesNotContain("waiting in queue", await first.Locator("[data-cell='1']").InnerTextAsync() + await second.Locator("[data-cell='1']").InnerTextAsync());
+
+        foreach (var page in new[] { first, second })
+            await page.Locator("[data-cell='1']").GetByRole(AriaRole.Button, new() { Name = "Cancel" }).First.ClickAsync();
+        await first.CloseAsync();
+        await second.CloseAsync();
+
+        static int Tokens(string status) => int.TryParse(status.Split(' ')[0], out var n) ? n : 0;
+    }
+
+    [Fact]
     public async Task Closing_the_tab_cancels_its_generation_so_the_next_tab_does_not_wait_for_it()
     {
         app.WriteNotebook("closing.md", Notebook("Closing", "slow", 3000));
