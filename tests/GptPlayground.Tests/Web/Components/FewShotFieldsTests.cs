@@ -21,7 +21,7 @@ public class FewShotFieldsTests
 
         Assert.Equal(2, cut.FindAll("[data-example]").Count);
         cut.Find("[data-example='1'] textarea[aria-label='Example 2 output']").Input("meh");
-        cut.Find("[data-example='0'] .rz-switch").Click();
+        cut.Find("[data-example='0'] input[role=switch][aria-label='Use example 1']").Change(false);
 
         Assert.Equal("meh", cell.Examples[1].Output);
         Assert.False(cell.Examples[0].Enabled);

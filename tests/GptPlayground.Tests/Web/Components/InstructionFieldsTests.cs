@@ -26,13 +26,14 @@ public class InstructionFieldsTests
     {
         using var ctx = new ComponentContext();
         var cell = new InstructionCell { User = "Hi" };
+        _ = ctx.Popovers;
         var cut = ctx.Render<InstructionFields>(p => p.Add(x => x.Cell, cell));
         var format = GptPlayground.Notebooks.Templates.ChatFormats.Names[0];
 
-        cut.Find("select[aria-label='Chat format']").Change(format);
+        ctx.Choose(cut, "Chat format", format);
         Assert.Equal(format, cell.ChatFormat);
 
-        cut.Find("select[aria-label='Chat format']").Change("");
+        ctx.Choose(cut, "Chat format", "the model's chat template (else the notebook's format)");
         Assert.Null(cell.ChatFormat);
     }
 }

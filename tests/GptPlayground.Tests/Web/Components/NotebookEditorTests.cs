@@ -57,7 +57,7 @@ public class NotebookEditorTests(WebModels models) : IClassFixture<WebModels>, I
         using var ctx = new ComponentContext();
         var cut = Open(ctx);
 
-        cut.Find("select[aria-label='Cell kind']").Change(kind);
+        cut.Find($"[aria-label='Cell kind'] button[data-kind='{kind}']").Click();
         cut.Find("button[aria-label='Add cell']").Click();
 
         cut.WaitForState(() => cut.FindAll("[data-cell]").Count == 3, TimeSpan.FromSeconds(5));
@@ -90,7 +90,7 @@ public class NotebookEditorTests(WebModels models) : IClassFixture<WebModels>, I
     {
         using var ctx = new ComponentContext();
         var cut = Open(ctx);
-        cut.Find("select[aria-label='Cell kind']").Change("instruction");
+        cut.Find("[aria-label='Cell kind'] button[data-kind='instruction']").Click();
         cut.Find("button[aria-label='Add cell']").Click();
 
         cut.Find("button[aria-label='Save']").Click();
@@ -109,8 +109,8 @@ public class NotebookEditorTests(WebModels models) : IClassFixture<WebModels>, I
         cut.Find("button[aria-label='Run cell']").Click();
         cut.WaitForState(() => cut.Find("[data-variant='default'] .variant-status").TextContent.Contains("finished"), TimeSpan.FromSeconds(30));
 
-        cut.Find("[role=checkbox][aria-label='Save outputs']").Click();
-        cut.WaitForState(() => cut.Find("[role=checkbox][aria-label='Save outputs']").GetAttribute("aria-checked") == "true");
+        cut.Find("input[type=checkbox][aria-label='Save outputs']").Change(true);
+        cut.WaitForState(() => cut.Find("input[type=checkbox][aria-label='Save outputs']").HasAttribute("checked"));
         cut.Find("button[aria-label='Save']").Click();
 
         cut.WaitForState(() => cut.Find(".save-state").TextContent == "saved", TimeSpan.FromSeconds(10));
@@ -142,5 +142,63 @@ public class NotebookEditorTests(WebModels models) : IClassFixture<WebModels>, I
 
         cut.WaitForState(() => cut.FindAll("[role=alert]").Count > 0, TimeSpan.FromSeconds(10));
         Assert.Contains("missing.md", cut.Find("[role=alert]").TextContent);
+    }
+
+    [Fact]
+    public void Delete_offers_undo_in_a_snackbar_which_puts_the_cell_back_where_it_was()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+        var snackbars = ctx.Snackbars;
+        string[] Kinds() => cut.FindAll("[data-cell]").Select(c => c.GetAttribute("data-kind")!).ToArray();
+
+        cut.FindAll("button[aria-label='Delete cell']")[0].Click();
+        cut.WaitForAssertion(() => Assert.Equal(["zero-shot"], Kinds()));
+        snackbars.WaitForAssertion(() => Assert.Contains("Deleted the markdown cell", snackbars.Markup));
+        snackbars.FindAll("button").First(b => b.TextContent.Trim() == "Undo").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(["markdown", "zero-shot"], Kinds()));
+        Assert.Contains("Intro.", cut.Find("[data-cell='0']").TextContent);
+    }
+
+    [Fact]
+    public void Insert_cell_below_puts_a_new_cell_of_the_chosen_kind_right_after_the_cell()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+
+        cut.Find("[aria-label='Cell kind'] button[data-kind='few-shot']").Click();
+        cut.FindAll("button[aria-label='Insert cell below']")[0].Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(["markdown", "few-shot", "zero-shot"], cut.FindAll("[data-cell]").Select(c => c.GetAttribute("data-kind"))));
+        Assert.Equal("true", cut.Find(".notebook-editor").GetAttribute("data-dirty"));
+    }
+
+    [Fact]
+    public void Title_is_taken_while_typing_not_only_on_blur()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+
+        cut.Find("input[aria-label='Notebook title']").Input("Typed, never blurred");
+
+        cut.WaitForAssertion(() => Assert.Equal("unsaved changes", cut.Find(".save-state").TextContent));
+        cut.Find("button[aria-label='Save']").Click();
+        cut.WaitForState(() => cut.Find(".save-state").TextContent == "saved", TimeSpan.FromSeconds(10));
+        Assert.Contains("title: Typed, never blurred", File.ReadAllText(Path.Combine(prompts, "demo.md")));
+    }
+
+    [Fact]
+    public void A_save_conflict_is_also_told_in_a_snackbar_seen_wherever_the_page_is_scrolled()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+        var snackbars = ctx.Snackbars;
+        File.WriteAllText(Path.Combine(prompts, "demo.md"), Text.Replace("title: Demo", "title: Changed elsewhere"));
+        cut.Find("button[aria-label='Add cell']").Click();
+
+        cut.Find("button[aria-label='Save']").Click();
+
+        snackbars.WaitForAssertion(() => Assert.Contains("changed on disk since you opened it", snackbars.Markup), TimeSpan.FromSeconds(10));
     }
 }

@@ -48,9 +48,10 @@ public class PromptCellViewTests(WebModels models) : IClassFixture<WebModels>
     {
         using var ctx = new ComponentContext();
         var cell = new ZeroShotCell { Input = "Hello" };
-        var cut = Render(ctx, NotebookWith(cell), cell);
+        _ = ctx.WithPlayground(models.Directory).Popovers;
+        var cut = ctx.Render<PromptCellView>(p => p.Add(x => x.Notebook, NotebookWith(cell)).Add(x => x.Cell, cell).Add(x => x.Models, ["tiny"]));
 
-        cut.Find("select[aria-label='Variant preset']").Change("beam-4");
+        ctx.Choose(cut, "Variant preset", "Beam 4");
         cut.Find("button[aria-label='Add variant']").Click();
 
         cut.WaitForAssertion(() => Assert.Equal(["default", "beam-4"], cut.FindAll("[data-variant]").Select(c => c.GetAttribute("data-variant"))));
@@ -170,5 +171,88 @@ public class PromptCellViewTests(WebModels models) : IClassFixture<WebModels>
             && cut.FindAll("[aria-label='Prompt styles side by side'] .variant-status").All(s => s.TextContent.Contains("finished")), TimeSpan.FromSeconds(30));
         Assert.Equal(["zero-shot", "few-shot", "instruction"],
             cut.FindAll("[aria-label='Prompt styles side by side'] [data-variant]").Select(c => c.GetAttribute("data-variant")));
+    }
+
+    [Fact]
+    public void Compare_prompt_styles_shows_each_columns_exact_prompt_and_the_zero_shot_of_a_few_shot_cell_keeps_the_template_cue()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new FewShotCell { Instruction = "Label it.", Examples = [new FewShotExample("good", "positive")], Query = "bad" };
+        var cut = Render(ctx, NotebookWith(cell), cell);
+
+        cut.Find("button[aria-label='Compare prompt styles']").Click();
+
+        cut.WaitForState(() => cut.FindAll("[aria-label='Prompt styles side by side'] pre[aria-label^='Prompt of']").Count == 3, TimeSpan.FromSeconds(30));
+        var zeroShot = cut.Find("pre[aria-label='Prompt of zero-shot']").TextContent;
+        Assert.Contains("Label it.", zeroShot);
+        Assert.EndsWith("Q: bad\nA:", zeroShot);
+        Assert.DoesNotContain("good", zeroShot);
+        Assert.Contains("no examples", cut.Find("[data-variant='zero-shot'] .column-prompt summary").TextContent);
+        Assert.Contains("good", cut.Find("pre[aria-label='Prompt of few-shot']").TextContent);
+        cut.WaitForState(() => !cut.Find("button[aria-label='Run cell']").HasAttribute("disabled"), TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public void A_column_warns_only_about_settings_its_own_variant_sets_not_inherited_ones()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new ZeroShotCell
+        {
+            Input = "Hello",
+            Variants = [new("greedy", new DecodingSettings { DoSample = false }), new("greedy-top-p", new DecodingSettings { DoSample = false, TopP = 0.5 })],
+        };
+        var notebook = NotebookWith(cell);
+        notebook.Decoding = notebook.Decoding! with { Temperature = 0.7, TopP = 0.9, Seed = 42 };   // sampling defaults, as the shipped notebooks have
+
+        var cut = Render(ctx, notebook, cell);
+
+        Assert.Empty(cut.FindAll("[data-variant='greedy'] .variant-warning"));
+        var warning = Assert.Single(cut.FindAll("[data-variant='greedy-top-p'] .variant-warning"));
+        Assert.Contains("top_p", warning.TextContent);
+    }
+
+    [Fact]
+    public void Prompt_surprisal_is_marked_stale_once_the_prompt_changes()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new ZeroShotCell { Input = "Once upon a time" };
+        var cut = Render(ctx, NotebookWith(cell), cell);
+
+        cut.Find("button[aria-label='Score prompt']").Click();
+        cut.WaitForState(() => cut.FindAll(".prompt-scored").Count == 1, TimeSpan.FromSeconds(30));
+        Assert.Equal("false", cut.Find(".prompt-scored").GetAttribute("data-stale"));
+        Assert.Empty(cut.FindAll(".score-stale"));
+
+        cut.Find("textarea[aria-label=Input]").Input("Something else entirely");
+
+        cut.WaitForAssertion(() => Assert.Equal("true", cut.Find(".prompt-scored").GetAttribute("data-stale")));
+        Assert.Contains("stale", cut.Find(".score-stale").TextContent);
+    }
+
+    [Fact]
+    public void The_editor_and_the_outputs_are_two_panes_of_the_cell()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new ZeroShotCell { Input = "Hello" };
+
+        var cut = Render(ctx, NotebookWith(cell), cell);
+
+        Assert.NotNull(cut.Find(".prompt-cell > .cell-editor textarea[aria-label=Input]"));
+        Assert.NotNull(cut.Find(".prompt-cell > .cell-editor button[aria-label='Run cell']"));
+        Assert.NotNull(cut.Find(".prompt-cell > .cell-outputs [aria-label='Decoding variants side by side']"));
+    }
+
+    [Fact]
+    public void Expected_output_is_shown_and_each_column_judged()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new ZeroShotCell { Input = "Hello", Expected = "surely not this" };
+        var cut = Render(ctx, NotebookWith(cell), cell);
+
+        Assert.Contains("surely not this", cut.Find(".expected-line").TextContent);
+        cut.Find("button[aria-label='Run cell']").Click();
+
+        cut.WaitForState(() => cut.FindAll("[data-variant='default'] .expected-judge").Count == 1, TimeSpan.FromSeconds(30));
+        Assert.Equal("false", cut.Find("[data-variant='default'] .expected-judge").GetAttribute("data-match"));
     }
 }

@@ -57,4 +57,28 @@ public class TokenViewTests
         Assert.Contains("no context", cut.FindAll(".tok")[0].TextContent);
         Assert.Contains("6.64 bits", cut.FindAll(".tok")[1].TextContent);
     }
+
+    [Theory]
+    [InlineData(0.9, "90.0%")]
+    [InlineData(0.026, "2.6%")]
+    [InlineData(0.000262, "0.026%")]
+    [InlineData(0.0000031, "0.00031%")]
+    [InlineData(1e-9, "<0.0001%")]
+    [InlineData(0.0, "0.0%")]
+    public void Probabilities_print_readably_never_in_scientific_notation(double p, string expected)
+    {
+        Assert.Equal(expected, TokenView.FormatProbability(p));
+    }
+
+    [Fact]
+    public void A_rare_alternative_prints_as_a_plain_percentage_in_the_tooltip()
+    {
+        using var ctx = new ComponentContext();
+        var token = new TokenDetail(5, "cat", MathF.Log(0.9f), null, [new TokenLogprob(5, MathF.Log(0.9f), "cat"), new TokenLogprob(7, MathF.Log(0.000262f), "dog")], []);
+
+        var cut = ctx.Render<TokenView>(p => p.Add(x => x.Tokens, [token]));
+
+        Assert.Contains("0.026%", cut.Find(".tok-alts").TextContent);
+        Assert.DoesNotContain("e-", cut.Find(".tok-alts").TextContent);
+    }
 }
