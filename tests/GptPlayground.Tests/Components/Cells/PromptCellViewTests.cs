@@ -1,8 +1,9 @@
 using GptPlayground.Components.Cells;
 using GptPlayground.Decoding;
 using GptPlayground.Notebooks;
+using GptPlayground.Tests.Web;
 
-namespace GptPlayground.Tests.Web.Components;
+namespace GptPlayground.Tests.Components.Cells;
 
 /// <summary>A prompt cell over the real <c>tiny</c> test model: preview, variants, runs, errors, prompt styles.</summary>
 public class PromptCellViewTests(WebModels models) : IClassFixture<WebModels>

@@ -2,7 +2,7 @@ using GptPlayground.Components.Tokens;
 using GptPlayground.Inference.Generation;
 using GptPlayground.Services;
 
-namespace GptPlayground.Tests.Web.Components;
+namespace GptPlayground.Tests.Components.Tokens;
 
 public class TokenViewTests
 {

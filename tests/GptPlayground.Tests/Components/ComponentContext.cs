@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using MudBlazor.Services;
 
-namespace GptPlayground.Tests.Web.Components;
+namespace GptPlayground.Tests.Components;
 
 /// <summary>
 /// A bunit context for the app's components: bunit's own <see cref="BunitContext"/> with loose JS interop

@@ -1,7 +1,7 @@
 using GptPlayground.Components.Decoding;
 using GptPlayground.Decoding;
 
-namespace GptPlayground.Tests.Web.Components;
+namespace GptPlayground.Tests.Components.Decoding;
 
 public class DecodingPanelTests
 {

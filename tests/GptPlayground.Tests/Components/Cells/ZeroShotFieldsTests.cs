@@ -1,7 +1,7 @@
 using GptPlayground.Components.Cells;
 using GptPlayground.Notebooks;
 
-namespace GptPlayground.Tests.Web.Components;
+namespace GptPlayground.Tests.Components.Cells;
 
 public class ZeroShotFieldsTests
 {

@@ -2,7 +2,7 @@ using GptPlayground.Components.Layout;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
-namespace GptPlayground.Tests.Web.Components;
+namespace GptPlayground.Tests.Components.Layout;
 
 /// <summary>The layout: light/dark theme following the system or chosen and remembered, and the keyboard help.</summary>
 public class MainLayoutTests

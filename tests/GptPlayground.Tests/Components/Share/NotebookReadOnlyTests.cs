@@ -1,6 +1,7 @@
 using GptPlayground.Components.Share;
+using GptPlayground.Tests.Web;
 
-namespace GptPlayground.Tests.Web.Components;
+namespace GptPlayground.Tests.Components.Share;
 
 public class NotebookReadOnlyTests(WebModels models) : IClassFixture<WebModels>, IDisposable
 {

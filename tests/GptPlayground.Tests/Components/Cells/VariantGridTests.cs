@@ -2,7 +2,7 @@ using GptPlayground.Components.Cells;
 using GptPlayground.Inference.Generation;
 using GptPlayground.Services;
 
-namespace GptPlayground.Tests.Web.Components;
+namespace GptPlayground.Tests.Components.Cells;
 
 public class VariantGridTests
 {

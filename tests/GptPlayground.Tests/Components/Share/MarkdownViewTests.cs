@@ -1,6 +1,6 @@
 using GptPlayground.Components.Share;
 
-namespace GptPlayground.Tests.Web.Components;
+namespace GptPlayground.Tests.Components.Share;
 
 public class MarkdownViewTests
 {

@@ -1,6 +1,6 @@
 using GptPlayground.Components.Cells;
 
-namespace GptPlayground.Tests.Web.Components;
+namespace GptPlayground.Tests.Components.Cells;
 
 public class VariablesEditorTests
 {

@@ -1,7 +1,8 @@
 using GptPlayground.Components.Notebooks;
 using GptPlayground.Notebooks;
+using GptPlayground.Tests.Web;
 
-namespace GptPlayground.Tests.Web.Components;
+namespace GptPlayground.Tests.Components.Notebooks;
 
 /// <summary>The editor over a temp prompts folder: cells, save, conflicts, unsaved-changes state.</summary>
 public class NotebookEditorTests(WebModels models) : IClassFixture<WebModels>, IDisposable
@@ -168,7 +169,8 @@ public class NotebookEditorTests(WebModels models) : IClassFixture<WebModels>, I
         var cut = Open(ctx);
 
         cut.Find("[aria-label='Cell kind'] button[data-kind='few-shot']").Click();
-        cut.FindAll("button[aria-label='Insert cell below']")[0].Click();
+        cut.WaitForAssertion(() => Assert.Equal("true", cut.Find("[aria-label='Cell kind'] button[data-kind='few-shot']").GetAttribute("aria-checked")));
+        cut.InvokeAsync(() => cut.FindAll("button[aria-label='Insert cell below']")[0].Click());
 
         cut.WaitForAssertion(() => Assert.Equal(["markdown", "few-shot", "zero-shot"], cut.FindAll("[data-cell]").Select(c => c.GetAttribute("data-kind"))));
         Assert.Equal("true", cut.Find(".notebook-editor").GetAttribute("data-dirty"));

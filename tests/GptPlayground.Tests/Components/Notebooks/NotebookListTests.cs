@@ -1,6 +1,7 @@
 using GptPlayground.Components.Notebooks;
+using GptPlayground.Tests.Web;
 
-namespace GptPlayground.Tests.Web.Components;
+namespace GptPlayground.Tests.Components.Notebooks;
 
 public class NotebookListTests(WebModels models) : IClassFixture<WebModels>, IDisposable
 {
