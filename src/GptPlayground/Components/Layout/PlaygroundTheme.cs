@@ -51,6 +51,7 @@ public static class PlaygroundTheme
             {
                 FontFamily = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"],
             },
+            Button = new ButtonTypography { TextTransform = "none" },     // "Run cell", not "RUN CELL"
         },
         LayoutProperties = new LayoutProperties { DefaultBorderRadius = "6px" },
     };
