@@ -111,6 +111,12 @@ public abstract class PromptCell : Cell
     /// <summary>The output the author expects, or null.</summary>
     public string? Expected { get; set; }
 
+    /// <summary>
+    /// Whether <paramref name="output"/> is the <see cref="Expected"/> output: equal once leading and trailing whitespace
+    /// is trimmed from both; null when the cell expects nothing. The one rule of the UI's ✓/✗ and of <c>run</c>'s JSON.
+    /// </summary>
+    public bool? MatchesExpected(string output) => Expected is { } expected ? output.Trim() == expected.Trim() : null;
+
     /// <summary>Last output of each variant (saved only when the user keeps outputs).</summary>
     public List<CellOutput> Outputs { get; set; } = [];
 }

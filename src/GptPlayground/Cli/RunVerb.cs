@@ -55,7 +55,7 @@ public static class RunVerb
                 if (column.Error is { } error) throw new CliException(error);
                 columns.Add(column);
                 var output = column.ToOutput()!;
-                bool? matches = prompt.Expected is { } exp ? output.Text.Trim() == exp.Trim() : null;
+                bool? matches = prompt.MatchesExpected(output.Text);
                 rows.Add(new RunRow(index, prompt.Name, prompt.Kind.ToString(), prepared.ModelName, variant.Name, prepared.Prompt.Text, prepared.PromptIds.Length,
                     prepared.Prompt.Format, prepared.Prompt.Notes, output.Text, output.Tokens ?? 0, output.Finish!, output.TimeMs!.Value, output.TokensPerSecond!.Value,
                     output.Seed, prompt.Expected, matches));

@@ -54,6 +54,12 @@ public sealed class VariantRun(string name, string summary)
     /// <summary>One-line settings summary for the column header.</summary>
     public string Summary { get; set; } = summary;
 
+    /// <summary>The exact prompt this column runs, when it differs from the cell's own (the prompt-style comparison); null otherwise.</summary>
+    public string? Prompt { get; set; }
+
+    /// <summary>A short note on how the column's prompt was built (e.g. "instruction + query, no examples"); null for none.</summary>
+    public string? Note { get; set; }
+
     /// <summary>Errors of the column's settings (validation before any run): the run would fail with them.</summary>
     public IReadOnlyList<string> SettingsErrors { get; set; } = [];
 

@@ -40,7 +40,7 @@ public static class HostingExtensions
     }
 
     /// <summary>
-    /// Serves static web assets (root <c>wwwroot/</c>, <c>_framework/blazor.web.js</c>, Radzen's
+    /// Serves static web assets (root <c>wwwroot/</c>, <c>_framework/blazor.web.js</c>, MudBlazor's
     /// <c>_content/</c>, the scoped CSS bundle) from where the build left them, in every environment.
     /// ASP.NET Core does this by itself only in Development; without it a build run in Production
     /// (<c>dotnet run</c> has no launch profile here) answers 500 for assets that live outside bin/.

@@ -7,7 +7,7 @@ using GptPlayground.Services;
 namespace GptPlayground.Web;
 
 /// <summary>
-/// Builds the web app (the <c>serve</c> verb): a Blazor Server app with Radzen components over the
+/// Builds the web app (the <c>serve</c> verb): a Blazor Server app with MudBlazor components over the
 /// model catalog. <see cref="Build"/> reads like a table of contents; each concern registers itself
 /// in its own extension method.
 /// </summary>

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Components.Server.Circuits;
-using Radzen;
+using MudBlazor;
+using MudBlazor.Services;
 
 namespace GptPlayground.Web;
 
-/// <summary>The Blazor Server UI: interactive server components, Radzen, static assets, error pages.</summary>
+/// <summary>The Blazor Server UI: interactive server components, MudBlazor, static assets, error pages.</summary>
 public static class UiExtensions
 {
     /// <summary>Setting: seconds without a message from a tab before its connection counts as lost (default 10).</summary>
@@ -13,7 +14,7 @@ public static class UiExtensions
     public const long MaxReceiveBytes = 16L * 1024 * 1024;
 
     /// <summary>
-    /// Registers Razor components with interactive server rendering, Radzen's services, and the circuit handler that
+    /// Registers Razor components with interactive server rendering, MudBlazor's services (dialogs, snackbars, popovers), and the circuit handler that
     /// closes a tab's <see cref="Services.PlaygroundSession"/> with its circuit.
     /// </summary>
     public static WebApplicationBuilder AddPlaygroundUi(this WebApplicationBuilder builder)
@@ -32,7 +33,12 @@ public static class UiExtensions
                 o.ClientTimeoutInterval = timeout;
                 o.KeepAliveInterval = TimeSpan.FromSeconds(4);
             });
-        builder.Services.AddRadzenComponents();
+        builder.Services.AddMudServices(c =>
+        {
+            c.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft;
+            c.SnackbarConfiguration.PreventDuplicates = false;
+            c.SnackbarConfiguration.VisibleStateDuration = 8000;
+        });
         builder.Services.AddScoped<CircuitHandler, SessionCircuitHandler>();
         return builder;
     }

@@ -93,15 +93,11 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         }
         Assert.Contains("sample t=0.7 top-p 0.9", await cell.Locator("[data-variant='balanced'] .variant-summary").InnerTextAsync());
 
-        await Screenshot(page, "notebook-editor.png", null);
-        await Screenshot(page, "comparison.png", cell.Locator(".variant-grid").First);
-
         await cell.GetByRole(AriaRole.Button, new() { Name = "Token view" }).ClickAsync();
         var token = cell.Locator("[data-variant='balanced'] .tok").Nth(2);    // sampled: raw and filtered alternatives differ
         await token.FocusAsync();
         await Assertions.Expect(token.Locator("[role=tooltip]")).ToBeVisibleAsync();
         Assert.Contains("logprob", await token.Locator("[role=tooltip]").InnerTextAsync());
-        await Screenshot(page, "token-view.png", cell.Locator(".variant-grid").First, pad: 240);
     }
 
     [Fact]
@@ -248,17 +244,5 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         await WaitForText(cell.Locator("[data-variant='greedy'] .variant-status"), s => s.Contains("finished"));
         Assert.Equal("Once upon a time", await cell.GetByLabel("Input").InputValueAsync());
-    }
-
-    /// <summary>Saves a screenshot of <paramref name="target"/> (plus <paramref name="pad"/> pixels below, for tooltips), or of the viewport.</summary>
-    static async Task Screenshot(IPage page, string file, ILocator? target, int pad = 0)
-    {
-        if (BrowserApp.ScreenshotFolder is not { } dir) return;
-        Directory.CreateDirectory(dir);
-        if (target is null) { await page.ScreenshotAsync(new() { Path = Path.Combine(dir, file) }); return; }
-        if (pad == 0) { await target.ScreenshotAsync(new() { Path = Path.Combine(dir, file) }); return; }
-        var box = (await target.BoundingBoxAsync())!;
-        var scrollY = await page.EvaluateAsync<float>("window.scrollY");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, file), FullPage = true, Clip = new() { X = box.X, Y = box.Y + scrollY, Width = box.Width, Height = box.Height + pad } });
     }
 }

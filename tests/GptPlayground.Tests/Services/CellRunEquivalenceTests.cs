@@ -3,7 +3,7 @@ using GptPlayground.Decoding;
 using GptPlayground.Notebooks;
 using GptPlayground.Tests.Cli;
 using GptPlayground.Tests.Web;
-using GptPlayground.Tests.Web.Components;
+using GptPlayground.Tests.Components;
 
 namespace GptPlayground.Tests.Services;
 

@@ -92,6 +92,22 @@ public class NotebookPagesTests(WebModels models) : IClassFixture<WebModels>, ID
     }
 
     [Fact]
+    public async Task Share_view_of_a_missing_notebook_is_a_404_and_the_share_view_is_plain_html_without_scripts()
+    {
+        File.WriteAllText(Path.Combine(prompts, "sentiment.md"), Example);
+        await using var factory = PlaygroundFactory.Create(models.Directory, promptsDirectory: prompts);
+        var client = factory.CreateClient();
+
+        var missing = await client.GetAsync("/view/nope.md");
+        var shown = await client.GetStringAsync("/view/sentiment.md");
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("There is no page at this address", await missing.Content.ReadAsStringAsync());   // the not-found page, re-executed
+        Assert.DoesNotContain("<script", shown);
+        Assert.DoesNotContain("blazor.web", shown);
+    }
+
+    [Fact]
     public async Task Download_returns_the_file_as_markdown_and_refuses_names_outside_the_folder()
     {
         File.WriteAllText(Path.Combine(prompts, "sentiment.md"), Example);

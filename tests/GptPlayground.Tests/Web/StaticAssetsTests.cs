@@ -5,7 +5,7 @@ namespace GptPlayground.Tests.Web;
 
 /// <summary>
 /// The static files reach the browser in Development and in Production: blazor.web.js (extracted at
-/// build time), the root wwwroot/, Radzen's package assets and the scoped CSS bundle.
+/// build time), the root wwwroot/, MudBlazor's package assets and the scoped CSS bundle.
 /// </summary>
 public partial class StaticAssetsTests(WebModels models) : IClassFixture<WebModels>
 {
@@ -14,13 +14,13 @@ public partial class StaticAssetsTests(WebModels models) : IClassFixture<WebMode
         { "Development", "/_framework/blazor.web.js" },
         { "Development", "/app.css" },
         { "Development", "/favicon.svg" },
-        { "Development", "/_content/Radzen.Blazor/css/material-base.css" },
-        { "Development", "/_content/Radzen.Blazor/Radzen.Blazor.js" },
+        { "Development", "/_content/MudBlazor/MudBlazor.min.css" },
+        { "Development", "/_content/MudBlazor/MudBlazor.min.js" },
         { "Development", "/gptplayground.styles.css" },
         { "Production", "/_framework/blazor.web.js" },
         { "Production", "/app.css" },
-        { "Production", "/_content/Radzen.Blazor/css/material-base.css" },
-        { "Production", "/_content/Radzen.Blazor/Radzen.Blazor.js" },
+        { "Production", "/_content/MudBlazor/MudBlazor.min.css" },
+        { "Production", "/_content/MudBlazor/MudBlazor.min.js" },
         { "Production", "/gptplayground.styles.css" },
     };
 
@@ -45,7 +45,9 @@ public partial class StaticAssetsTests(WebModels models) : IClassFixture<WebMode
         var links = LinkPattern().Matches(html).Select(m => m.Groups["url"].Value).ToList();
 
         Assert.Contains(links, l => l.Contains("blazor.web", StringComparison.Ordinal));
-        Assert.Contains(links, l => l.Contains("Radzen.Blazor", StringComparison.Ordinal));
+        Assert.Contains(links, l => l.Contains("_content/MudBlazor/MudBlazor.min", StringComparison.Ordinal) && l.EndsWith(".js", StringComparison.Ordinal));
+        Assert.Contains(links, l => l.Contains("_content/MudBlazor/MudBlazor.min", StringComparison.Ordinal) && l.EndsWith(".css", StringComparison.Ordinal));
+        Assert.DoesNotContain(links, l => l.StartsWith("http", StringComparison.Ordinal));   // offline: nothing from a CDN
         foreach (var link in links)
             await AssertServed(client, link, environment);
     }

@@ -8,25 +8,40 @@ namespace GptPlayground.Components.Cells;
 public static class CellPrompts
 {
     /// <summary>
-    /// The same task as zero-shot, few-shot and instruction prompts, for the prompt-style comparison: the instruction
-    /// and the input (a few-shot cell's query) stay; the examples come from the cell when it is few-shot (a zero-shot
-    /// cell has none, and its few-shot prompt says so by having no examples).
+    /// The same task as zero-shot, few-shot and instruction prompts, for the prompt-style comparison, each with a note
+    /// saying how it was built. The instruction and the input (a few-shot cell's query) stay. From a few-shot cell, the
+    /// zero-shot prompt is the instruction and the query written through the example template with no examples (the
+    /// template's cue, "A:", tells the model where to answer; the bare query alone gave junk); the few-shot prompt keeps
+    /// the enabled examples. From a zero-shot cell, the few-shot prompt has no examples.
     /// </summary>
     /// <exception cref="ArgumentException">The cell is an instruction cell (compare from a zero-shot or few-shot cell).</exception>
-    public static IReadOnlyList<(string Style, PromptCell Cell)> Styles(PromptCell cell)
+    public static IReadOnlyList<(string Style, PromptCell Cell, string Note)> Styles(PromptCell cell)
     {
-        var (instruction, input, examples, template) = cell switch
+        switch (cell)
         {
-            ZeroShotCell z => (z.Instruction, z.Input, new List<FewShotExample>(), FewShotCell.DefaultTemplate),
-            FewShotCell f => (f.Instruction, f.Query, f.Examples.Where(e => e.Enabled).Select(e => new FewShotExample(e.Input, e.Output)).ToList(), f.Template),
-            _ => throw new ArgumentException("the prompt-style comparison starts from a zero-shot or few-shot cell"),
-        };
-        // A few-shot query is the bare input; a zero-shot input often ends with its own cue ("Sentiment:").
-        return
-        [
-            ("zero-shot", new ZeroShotCell { Name = cell.Name, Instruction = instruction, Input = input, Variables = cell.Variables }),
-            ("few-shot", new FewShotCell { Name = cell.Name, Instruction = instruction, Template = template, Examples = examples, Query = input, Variables = cell.Variables }),
-            ("instruction", new InstructionCell { Name = cell.Name, System = instruction, User = input, Variables = cell.Variables }),
-        ];
+            case ZeroShotCell z:
+                return
+                [
+                    ("zero-shot", new ZeroShotCell { Name = z.Name, Instruction = z.Instruction, Input = z.Input, Separator = z.Separator, Variables = z.Variables },
+                        "the cell itself"),
+                    ("few-shot", new FewShotCell { Name = z.Name, Instruction = z.Instruction, Template = FewShotCell.DefaultTemplate, Examples = [], Query = z.Input, Variables = z.Variables },
+                        "instruction + input in the default template; a zero-shot cell has no examples"),
+                    ("instruction", new InstructionCell { Name = z.Name, System = z.Instruction, User = z.Input, Variables = z.Variables },
+                        "instruction as system message, input as user message"),
+                ];
+            case FewShotCell f:
+                var examples = f.Examples.Where(e => e.Enabled).Select(e => new FewShotExample(e.Input, e.Output)).ToList();
+                return
+                [
+                    ("zero-shot", new FewShotCell { Name = f.Name, Instruction = f.Instruction, Template = f.Template, Examples = [], Query = f.Query, Variables = f.Variables },
+                        "instruction + query in the example template, no examples"),
+                    ("few-shot", new FewShotCell { Name = f.Name, Instruction = f.Instruction, Template = f.Template, Examples = examples, Query = f.Query, Variables = f.Variables },
+                        $"the cell itself ({examples.Count} example{(examples.Count == 1 ? "" : "s")})"),
+                    ("instruction", new InstructionCell { Name = f.Name, System = f.Instruction, User = f.Query, Variables = f.Variables },
+                        "instruction as system message, query as user message"),
+                ];
+            default:
+                throw new ArgumentException("the prompt-style comparison starts from a zero-shot or few-shot cell");
+        }
     }
 }

@@ -21,6 +21,24 @@ public static class FirstDifference
         return result;
     }
 
+    /// <summary>
+    /// For each text, the character index where it first leaves <paramref name="reference"/> (the output of the column
+    /// chosen as reference): null when it equals the reference, or when it is the reference's own start carried on
+    /// (a longer text that begins with the whole reference differs at the reference's end).
+    /// </summary>
+    /// <example>reference "The cat sat", texts ["The cat sat", "The cat ran", "The dog"] gives [null, 8, 4].</example>
+    public static int?[] From(IReadOnlyList<string> texts, string reference)
+    {
+        var result = new int?[texts.Count];
+        for (int i = 0; i < texts.Count; i++)
+        {
+            if (texts[i] == reference) continue;
+            int common = CommonPrefix(texts[i], reference);
+            result[i] = common < texts[i].Length ? common : null;
+        }
+        return result;
+    }
+
     /// <summary>Length of the longest common prefix, in chars (never splitting a surrogate pair).</summary>
     public static int CommonPrefix(string a, string b)
     {

@@ -9,12 +9,15 @@ using Microsoft.AspNetCore.Components;
 namespace GptPlayground.Components.Cells;
 
 /// <summary>
-/// Edits one prompt cell and shows its runs. The prompt preview (exact text, token count, context bar) follows every edit.
+/// Edits one prompt cell and shows its runs: the editor on the left and the outputs on the right on a wide screen,
+/// stacked on a narrow one. The prompt preview (exact text, token count, context bar) follows every edit.
 /// <b>Run cell</b> hands the cell to the <see cref="CellRunner"/>, which runs every decoding variant (the notebook's
 /// default settings under each variant's own) through the session's fair queue; the columns are views of its
 /// <see cref="VariantRun"/>s and stream side by side, each with its settings summary and tokens/s,
-/// and the first place where outputs differ is marked. Errors stay inside their column. <b>Compare prompt styles</b>
-/// runs the same input as zero-shot, few-shot and instruction prompts.
+/// and the first place where each output differs from the reference column is marked. Errors stay inside their column;
+/// a column warns only about the settings its own variant sets (inherited notebook defaults that its mode ignores are no
+/// news). <b>Compare prompt styles</b> runs the same input as zero-shot, few-shot and instruction prompts, each column
+/// with its exact prompt. <b>Score prompt</b> colours the prompt's tokens by surprisal, marked stale once the prompt changes.
 /// </summary>
 public sealed partial class PromptCellView : IDisposable
 {
@@ -27,6 +30,7 @@ public sealed partial class PromptCellView : IDisposable
     bool tokenView;
     List<TokenDetail>? promptTokens;
     double? promptPerplexity;
+    string? scoredPrompt;
 
     /// <summary>The notebook the cell belongs to (variables, default model and decoding settings).</summary>
     [Parameter, EditorRequired] public Notebook Notebook { get; set; } = default!;
@@ -73,6 +77,9 @@ public sealed partial class PromptCellView : IDisposable
 
     bool AddSpecialTokens => preview?.Prompt?.AddSpecialTokens ?? true;
 
+    /// <summary>The prompt changed since it was scored: the surprisal view shows an older prompt.</summary>
+    public bool ScoreStale => promptTokens is not null && scoredPrompt != PromptText;
+
     /// <summary>The state's columns, each with the summary and validation of the settings it would run with.</summary>
     IReadOnlyList<VariantRun> Columns
     {
@@ -85,11 +92,16 @@ public sealed partial class PromptCellView : IDisposable
                 var validation = settings.Validate(Count?.ContextLength, Count?.Tokens);
                 columns[i].Summary = settings.Summary();
                 columns[i].SettingsErrors = validation.Errors.Select(e => e.Message).ToList();
-                columns[i].SettingsWarnings = validation.Warnings.Select(e => e.Message).ToList();
+                var own = Variants[i].Settings;
+                columns[i].SettingsWarnings = validation.Warnings.Where(w => SetsOnVariant(own, w.Parameter)).Select(e => e.Message).ToList();
             }
             return columns;
         }
     }
+
+    /// <summary>True when the variant's own settings set <paramref name="parameter"/> (a warning about it is the user's business).</summary>
+    static bool SetsOnVariant(DecodingSettings variant, string parameter) =>
+        DecodingSetting.All.FirstOrDefault(d => d.Name == parameter)?.GetValue(variant) is not null;
 
     /// <inheritdoc/>
     protected override void OnParametersSet()
@@ -158,7 +170,11 @@ public sealed partial class PromptCellView : IDisposable
         var first = Variants[0];
         var summary = Effective(first).Summary();
         var styles = CellPrompts.Styles(Cell);
-        State.StyleRuns = styles.Select(s => new VariantRun(s.Style, summary)).ToList();
+        State.StyleRuns = styles.Select(s =>
+        {
+            var shown = Tokens.Preview(Notebook, s.Cell, model);
+            return new VariantRun(s.Style, summary) { Prompt = shown.Prompt?.Text ?? $"(cannot render: {shown.Error})", Note = s.Note };
+        }).ToList();
         return State.WhileRunning(CancellationToken.None, async token =>
         {
             var tasks = styles.Select((s, i) =>
@@ -174,11 +190,13 @@ public sealed partial class PromptCellView : IDisposable
     Task ScorePromptAsync()
     {
         if (Running || Model is not { } model || PromptError is not null) return Task.CompletedTask;
+        var text = PromptText;
         return State.WhileRunning(CancellationToken.None, async token =>
         {
             try
             {
-                var score = await Generation.ScoreAsync(model, PromptText, AddSpecialTokens, topLogprobs: 5, token);
+                var score = await Generation.ScoreAsync(model, text, AddSpecialTokens, topLogprobs: 5, token);
+                scoredPrompt = text;
                 promptTokens = score.Tokens.Select(TokenDetail.FromScore).ToList();
                 promptPerplexity = score.Perplexity;
             }

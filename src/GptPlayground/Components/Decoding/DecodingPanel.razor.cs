@@ -76,9 +76,9 @@ public sealed partial class DecodingPanel
     /// <summary>The stop strings, one per line; a newline inside one is written \n.</summary>
     string StopText => string.Join("\n", (Value.Stop ?? []).Select(s => s.Replace("\\", "\\\\").Replace("\n", "\\n")));
 
-    Task SetStop(string text)
+    Task SetStop(string? text)
     {
-        var lines = text.Replace("\r\n", "\n").Split('\n').Where(l => l.Length > 0)
+        var lines = (text ?? "").Replace("\r\n", "\n").Split('\n').Where(l => l.Length > 0)
             .Select(l => l.Replace("\\n", "\n").Replace("\\\\", "\\")).ToArray();
         return Set(Value with { Stop = lines.Length == 0 ? null : lines });
     }
@@ -119,9 +119,9 @@ public sealed partial class DecodingPanel
         return Set(setting.WithValue(Value, value));
     }
 
-    Task SetSeed(string text)
+    Task SetSeed(string? text)
     {
-        text = text.Trim();
+        text = (text ?? "").Trim();
         if (text.Length == 0) { seedError = null; return Set(Value with { Seed = null }); }
         if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seed))
         {

@@ -5,13 +5,15 @@ using GptPlayground.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.JSInterop;
+using MudBlazor;
 
 namespace GptPlayground.Components.Notebooks;
 
 /// <summary>
-/// Edits one notebook of prompts/: its title, model and default decoding settings, and its cells (add each kind,
-/// move, duplicate, delete, edit, run). <b>Save</b> (or Ctrl/Cmd+S) writes the file in the notebook format; when the
-/// file changed on disk since it was opened, nothing is overwritten and the message says where this version went.
+/// Edits one notebook of prompts/: its title, model and default decoding settings, and its cells (add each kind at the
+/// end or below a cell, move, duplicate, delete with Undo in a snackbar, edit, run). <b>Save</b> (or Ctrl/Cmd+S) writes
+/// the file in the notebook format; when the file changed on disk since it was opened, nothing is overwritten and the
+/// message says where this version went (at the top and in a snackbar, so that it is seen wherever the page is scrolled).
 /// Unsaved changes are protected: closing or reloading the tab asks first (<see cref="NavigationLock"/>), and so does
 /// leaving for another page of the app; and a draft is autosaved in the browser's localStorage a second after each edit,
 /// offered back when the notebook is opened again without having been saved (a crash, a lost connection).
@@ -46,6 +48,12 @@ public sealed partial class NotebookEditor : IDisposable
     [Inject] ModelCatalog Catalog { get; set; } = default!;
     [Inject] CellRunner Runner { get; set; } = default!;
     [Inject] IJSRuntime JS { get; set; } = default!;
+    [Inject] ISnackbar Snackbar { get; set; } = default!;
+    [Inject] IDialogService Dialogs { get; set; } = default!;
+
+    /// <summary>The kinds of cell "Add cell" and "Insert cell below" make, with their labels.</summary>
+    static readonly (string Kind, string Label)[] CellKinds =
+        [("zero-shot", "Zero-shot"), ("few-shot", "Few-shot"), ("instruction", "Instruction"), ("markdown", "Markdown")];
 
     /// <summary>True when there are edits that are not saved.</summary>
     public bool Dirty { get; private set; }
@@ -158,16 +166,26 @@ public sealed partial class NotebookEditor : IDisposable
         await ClearDraftAsync();
     }
 
+    /// <summary>A new empty cell of the kind chosen at the end of the notebook.</summary>
+    Cell NewCell() => newKind switch
+    {
+        "few-shot" => new FewShotCell { Name = "few-shot", Examples = [new FewShotExample("", "")] },
+        "instruction" => new InstructionCell { Name = "instruction" },
+        "markdown" => new MarkdownCell(),
+        _ => new ZeroShotCell { Name = "zero-shot" },
+    };
+
     void AddCell()
     {
-        Cell cell = newKind switch
-        {
-            "few-shot" => new FewShotCell { Name = "few-shot", Examples = [new FewShotExample("", "")] },
-            "instruction" => new InstructionCell { Name = "instruction" },
-            "markdown" => new MarkdownCell(),
-            _ => new ZeroShotCell { Name = "zero-shot" },
-        };
+        var cell = NewCell();
         Edit(() => notebook!.Cells.Add(cell));
+    }
+
+    /// <summary>Inserts a new cell (of the chosen kind) right after cell <paramref name="index"/> (Alt+B; Alt+Enter after a run).</summary>
+    void InsertBelow(int index)
+    {
+        var cell = NewCell();
+        Edit(() => notebook!.Cells.Insert(Math.Min(index + 1, notebook.Cells.Count), cell));
     }
 
     void Move(int index, int by)
@@ -186,11 +204,26 @@ public sealed partial class NotebookEditor : IDisposable
         Edit(() => notebook.Cells.Insert(index + 1, copy));
     }
 
+    /// <summary>Deletes a cell (cancelling its run); the snackbar's Undo puts it back where it was.</summary>
     void Delete(int index)
     {
         var cell = notebook!.Cells[index];
         if (cellRuns.Remove(cell, out var state)) state.Cancel();
         Edit(() => notebook.Cells.RemoveAt(index));
+        var what = cell is PromptCell { Name: { Length: > 0 } n } ? $"{KindName(cell)} cell '{n}'" : $"{KindName(cell)} cell";
+        Snackbar.Add($"Deleted the {what}.", Severity.Normal, o =>
+        {
+            o.Action = "Undo";
+            o.ActionColor = Color.Primary;
+            o.OnClick = _ => InvokeAsync(() => Undelete(index, cell));
+        });
+    }
+
+    void Undelete(int index, Cell cell)
+    {
+        if (notebook is null || notebook.Cells.Contains(cell)) return;
+        Edit(() => notebook.Cells.Insert(Math.Min(index, notebook.Cells.Count), cell));
+        StateHasChanged();
     }
 
     /// <summary>Writes the notebook; a conflict or a format error is shown, never lost.</summary>
@@ -211,11 +244,13 @@ public sealed partial class NotebookEditor : IDisposable
         {
             saveFailed = true;
             saveMessage = $"{e.Name} changed on disk since you opened it, so it was not overwritten: your version was saved as {e.CopyName}. Open both to merge.";
+            Snackbar.Add(saveMessage, Severity.Error, o => o.RequireInteraction = true);
         }
         catch (Exception e) when (e is NotebookFormatException or NotebookStorageException or IOException or UnauthorizedAccessException)
         {
             saveFailed = true;
             saveMessage = $"Not saved: {e.Message}";
+            Snackbar.Add(saveMessage, Severity.Error, o => o.RequireInteraction = true);
         }
         finally
         {
@@ -262,10 +297,9 @@ public sealed partial class NotebookEditor : IDisposable
     async Task ConfirmLeaveAsync(LocationChangingContext context)
     {
         if (!Dirty) return;
-        bool leave;
-        try { leave = await JS.InvokeAsync<bool>("confirm", "This notebook has unsaved changes. Leave without saving?"); }
-        catch (JSException) { leave = false; }
-        if (!leave) context.PreventNavigation();
+        var leave = await Dialogs.ShowMessageBoxAsync("Unsaved changes", "This notebook has unsaved changes. Leave without saving?",
+            yesText: "Leave without saving", cancelText: "Stay");
+        if (leave != true) context.PreventNavigation();
     }
 
     /// <summary>Leaving the page cancels the notebook's runs.</summary>

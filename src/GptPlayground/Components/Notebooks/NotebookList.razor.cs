@@ -1,13 +1,16 @@
 using GptPlayground.Notebooks;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.AspNetCore.Components.Web;
+using MudBlazor;
 
 namespace GptPlayground.Components.Notebooks;
 
 /// <summary>
 /// The notebooks home: every notebook in prompts/ with its title, number of cells and modification time, and the
-/// file actions (new, open, duplicate, rename, delete to the trash, upload a .md, download). A file that does not
-/// parse is listed with its error instead of breaking the page.
+/// file actions (new, open, duplicate, rename, delete to the trash, upload a .md, download). Delete moves the file to
+/// prompts/.trash/ and says so in a snackbar whose <b>Undo</b> moves it back. A file that does not parse is listed with
+/// its error instead of breaking the page.
 /// </summary>
 public sealed partial class NotebookList
 {
@@ -20,6 +23,7 @@ public sealed partial class NotebookList
 
     [Inject] NotebookStorage Storage { get; set; } = default!;
     [Inject] NavigationManager Navigation { get; set; } = default!;
+    [Inject] ISnackbar Snackbar { get; set; } = default!;
 
     sealed record Row(NotebookInfo Info, int? Cells);
 
@@ -40,7 +44,7 @@ public sealed partial class NotebookList
         }).ToList());
     }
 
-    async Task Do(Func<string> action)
+    async Task Do(Func<string?> action)
     {
         try
         {
@@ -54,6 +58,9 @@ public sealed partial class NotebookList
         }
         await RefreshAsync();
     }
+
+    /// <summary>Enter in the name field creates the notebook.</summary>
+    Task NewNameKeyAsync(KeyboardEventArgs e) => e.Key == "Enter" ? CreateAsync() : Task.CompletedTask;
 
     async Task CreateAsync()
     {
@@ -87,33 +94,53 @@ public sealed partial class NotebookList
         renaming = null;
     }
 
-    Task DeleteAsync(string name) => Do(() =>
+    /// <summary>Moves the notebook to the trash and offers Undo in a snackbar.</summary>
+    async Task DeleteAsync(string name)
     {
-        var entry = Storage.Delete(name);
-        return $"Moved {entry.Name} to the trash ({NotebookStorage.TrashFolder}/{entry.Id} in the prompts folder).";
-    });
+        TrashEntry? deleted = null;
+        await Do(() =>
+        {
+            deleted = Storage.Delete(name);
+            return null;
+        });
+        if (deleted is not { } entry) return;
+        Snackbar.Add($"Moved {entry.Name} to the trash ({NotebookStorage.TrashFolder}/ in the prompts folder).", Severity.Normal, o =>
+        {
+            o.Action = "Undo";
+            o.ActionColor = Color.Primary;
+            o.OnClick = _ => InvokeAsync(() => RestoreAsync(entry));
+        });
+    }
+
+    /// <summary>Undo of a delete: the file comes back from the trash under its name.</summary>
+    async Task RestoreAsync(TrashEntry entry)
+    {
+        await Do(() => $"Restored {Storage.Restore(entry.Id)} from the trash.");
+        StateHasChanged();          // the snackbar's click is not this component's event: render by hand
+    }
 
     /// <summary>Reads an uploaded .md (at most <see cref="NotebookStorage.MaxBytes"/>), checks that it parses, and saves it under a free name.</summary>
-    async Task UploadAsync(InputFileChangeEventArgs e)
+    async Task UploadAsync(IBrowserFile? file)
     {
+        if (file is null) return;
         byte[] bytes;
         try
         {
-            using var stream = e.File.OpenReadStream(NotebookStorage.MaxBytes);
+            using var stream = file.OpenReadStream(NotebookStorage.MaxBytes);
             using var memory = new MemoryStream();
             await stream.CopyToAsync(memory);
             bytes = memory.ToArray();
         }
         catch (IOException ex)
         {
-            message = $"{e.File.Name}: {ex.Message}";
+            message = $"{file.Name}: {ex.Message}";
             failed = true;
             return;
         }
         await Do(() =>
         {
-            var notebook = NotebookStorage.Decode(e.File.Name, bytes);
-            var name = Storage.FreeName(NotebookStorage.UploadName(e.File.Name));   // top level: a browser's name is no path
+            var notebook = NotebookStorage.Decode(file.Name, bytes);
+            var name = Storage.FreeName(NotebookStorage.UploadName(file.Name));   // top level: a browser's name is no path
             return $"Uploaded {Storage.SaveAs(name, notebook, keepOutputs: true).Name}.";
         });
     }

@@ -31,7 +31,21 @@ public sealed partial class TokenView
         return string.Create(CultureInfo.InvariantCulture, $"hsl({goodness * 120:0}, 70%, 84%)");
     }
 
-    static string Percent(float logprob) => (Math.Exp(logprob) * 100).ToString(Math.Exp(logprob) < 0.001 ? "0.00e0" : "0.0", CultureInfo.InvariantCulture) + "%";
+    static string Percent(float logprob) => FormatProbability(Math.Exp(logprob));
+
+    /// <summary>
+    /// A probability as a percentage people read at a glance: one decimal from 0.1% up ("90.0%", "2.6%"), two
+    /// significant digits below ("0.026%", "0.00031%"), and "&lt;0.0001%" under one in a million (the logprob beside it
+    /// keeps the exact value). Never scientific notation.
+    /// </summary>
+    public static string FormatProbability(double p)
+    {
+        double percent = p * 100;
+        if (percent >= 0.1 || percent == 0) return percent.ToString("0.0", CultureInfo.InvariantCulture) + "%";
+        if (percent < 0.0001) return "<0.0001%";
+        int decimals = (int)Math.Ceiling(-Math.Log10(percent)) + 1;     // two significant digits
+        return Math.Round(percent, decimals).ToString("0." + new string('#', decimals), CultureInfo.InvariantCulture) + "%";
+    }
 
     /// <summary>The token's text with whitespace made visible where it would vanish (a token of only spaces or newlines).</summary>
     static string Visible(string text) => text.Length > 0 && string.IsNullOrWhiteSpace(text) && text.Contains('\n') ? text.Replace("\n", "↵\n") : text;

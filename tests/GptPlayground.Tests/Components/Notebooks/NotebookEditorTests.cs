@@ -1,0 +1,206 @@
+using GptPlayground.Components.Notebooks;
+using GptPlayground.Notebooks;
+using GptPlayground.Tests.Web;
+
+namespace GptPlayground.Tests.Components.Notebooks;
+
+/// <summary>The editor over a temp prompts folder: cells, save, conflicts, unsaved-changes state.</summary>
+public class NotebookEditorTests(WebModels models) : IClassFixture<WebModels>, IDisposable
+{
+    readonly string prompts = Directory.CreateTempSubdirectory("gptplayground-editor-").FullName;
+
+    const string Text = """
+        ---
+        title: Demo
+        model: tiny
+        ---
+
+        Intro.
+
+        ## Zero-shot: first
+
+        ```input
+        Hello
+        ```
+        """;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(prompts, recursive: true); } catch (IOException) { }
+    }
+
+    IRenderedComponent<NotebookEditor> Open(ComponentContext ctx, string name = "demo.md")
+    {
+        File.WriteAllText(Path.Combine(prompts, name), Text);
+        var cut = ctx.WithPlayground(models.Directory, prompts).Render<NotebookEditor>(p => p.Add(x => x.Name, name));
+        cut.WaitForState(() => cut.FindAll("[data-cell]").Count > 0, TimeSpan.FromSeconds(10));
+        return cut;
+    }
+
+    [Fact]
+    public void Shows_each_cell_in_order_with_its_kind()
+    {
+        using var ctx = new ComponentContext();
+
+        var cut = Open(ctx);
+
+        Assert.Equal(["markdown", "zero-shot"], cut.FindAll("[data-cell]").Select(c => c.GetAttribute("data-kind")));
+        Assert.Equal("false", cut.Find(".notebook-editor").GetAttribute("data-dirty"));
+    }
+
+    [Theory]
+    [InlineData("few-shot")]
+    [InlineData("instruction")]
+    [InlineData("markdown")]
+    [InlineData("zero-shot")]
+    public void Add_cell_appends_a_cell_of_the_chosen_kind_and_marks_unsaved(string kind)
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+
+        cut.Find($"[aria-label='Cell kind'] button[data-kind='{kind}']").Click();
+        cut.Find("button[aria-label='Add cell']").Click();
+
+        cut.WaitForState(() => cut.FindAll("[data-cell]").Count == 3, TimeSpan.FromSeconds(5));
+        Assert.Equal(kind, cut.FindAll("[data-cell]")[^1].GetAttribute("data-kind"));
+        Assert.Equal(3, cut.FindAll("[data-cell]").Count);
+        Assert.Equal("true", cut.Find(".notebook-editor").GetAttribute("data-dirty"));
+        Assert.Equal("unsaved changes", cut.Find(".save-state").TextContent);
+    }
+
+    [Fact]
+    public void Move_duplicate_and_delete_cells()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+
+        string[] Kinds() => cut.FindAll("[data-cell]").Select(c => c.GetAttribute("data-kind")!).ToArray();
+
+        cut.FindAll("button[aria-label='Move cell down']")[0].Click();
+        cut.WaitForAssertion(() => Assert.Equal(["zero-shot", "markdown"], Kinds()));
+
+        cut.FindAll("button[aria-label='Duplicate cell']")[0].Click();
+        cut.WaitForAssertion(() => Assert.Equal(["zero-shot", "zero-shot", "markdown"], Kinds()));
+
+        cut.FindAll("button[aria-label='Delete cell']")[2].Click();
+        cut.WaitForAssertion(() => Assert.Equal(["zero-shot", "zero-shot"], Kinds()));
+    }
+
+    [Fact]
+    public void Save_writes_the_file_in_the_notebook_format()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+        cut.Find("[aria-label='Cell kind'] button[data-kind='instruction']").Click();
+        cut.Find("button[aria-label='Add cell']").Click();
+
+        cut.Find("button[aria-label='Save']").Click();
+
+        cut.WaitForState(() => cut.Find(".save-state").TextContent == "saved", TimeSpan.FromSeconds(10));
+        var saved = NotebookFormat.Parse(File.ReadAllText(Path.Combine(prompts, "demo.md")));
+        Assert.IsType<InstructionCell>(saved.Cells[^1]);
+        Assert.Equal("Demo", saved.Title);
+    }
+
+    [Fact]
+    public void Save_outputs_writes_the_last_run_into_the_file()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+        cut.Find("button[aria-label='Run cell']").Click();
+        cut.WaitForState(() => cut.Find("[data-variant='default'] .variant-status").TextContent.Contains("finished"), TimeSpan.FromSeconds(30));
+
+        cut.Find("input[type=checkbox][aria-label='Save outputs']").Change(true);
+        cut.WaitForState(() => cut.Find("input[type=checkbox][aria-label='Save outputs']").HasAttribute("checked"));
+        cut.Find("button[aria-label='Save']").Click();
+
+        cut.WaitForState(() => cut.Find(".save-state").TextContent == "saved", TimeSpan.FromSeconds(10));
+        var saved = NotebookFormat.Parse(File.ReadAllText(Path.Combine(prompts, "demo.md")));
+        Assert.Equal("default", saved.PromptCells.Single().Outputs.Single().Variant);
+    }
+
+    [Fact]
+    public void Save_after_the_file_changed_on_disk_shows_the_conflict_and_overwrites_nothing()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+        File.WriteAllText(Path.Combine(prompts, "demo.md"), Text.Replace("title: Demo", "title: Changed elsewhere"));
+        cut.Find("button[aria-label='Add cell']").Click();
+
+        cut.Find("button[aria-label='Save']").Click();
+
+        cut.WaitForState(() => cut.FindAll("[role=alert]").Any(a => a.TextContent.Contains("changed on disk")), TimeSpan.FromSeconds(10));
+        Assert.Contains("title: Changed elsewhere", File.ReadAllText(Path.Combine(prompts, "demo.md")));
+        Assert.Equal("unsaved changes", cut.Find(".save-state").TextContent);
+        Assert.True(Directory.GetFiles(prompts, "*.md").Length >= 2);
+    }
+
+    [Fact]
+    public void Unknown_notebook_shows_an_error_not_a_broken_page()
+    {
+        using var ctx = new ComponentContext();
+        var cut = ctx.WithPlayground(models.Directory, prompts).Render<NotebookEditor>(p => p.Add(x => x.Name, "missing.md"));
+
+        cut.WaitForState(() => cut.FindAll("[role=alert]").Count > 0, TimeSpan.FromSeconds(10));
+        Assert.Contains("missing.md", cut.Find("[role=alert]").TextContent);
+    }
+
+    [Fact]
+    public void Delete_offers_undo_in_a_snackbar_which_puts_the_cell_back_where_it_was()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+        var snackbars = ctx.Snackbars;
+        string[] Kinds() => cut.FindAll("[data-cell]").Select(c => c.GetAttribute("data-kind")!).ToArray();
+
+        cut.FindAll("button[aria-label='Delete cell']")[0].Click();
+        cut.WaitForAssertion(() => Assert.Equal(["zero-shot"], Kinds()));
+        snackbars.WaitForAssertion(() => Assert.Contains("Deleted the markdown cell", snackbars.Markup));
+        snackbars.FindAll("button").First(b => b.TextContent.Trim() == "Undo").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(["markdown", "zero-shot"], Kinds()));
+        Assert.Contains("Intro.", cut.Find("[data-cell='0']").TextContent);
+    }
+
+    [Fact]
+    public void Insert_cell_below_puts_a_new_cell_of_the_chosen_kind_right_after_the_cell()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+
+        cut.Find("[aria-label='Cell kind'] button[data-kind='few-shot']").Click();
+        cut.WaitForAssertion(() => Assert.Equal("true", cut.Find("[aria-label='Cell kind'] button[data-kind='few-shot']").GetAttribute("aria-checked")));
+        cut.InvokeAsync(() => cut.FindAll("button[aria-label='Insert cell below']")[0].Click());
+
+        cut.WaitForAssertion(() => Assert.Equal(["markdown", "few-shot", "zero-shot"], cut.FindAll("[data-cell]").Select(c => c.GetAttribute("data-kind"))));
+        Assert.Equal("true", cut.Find(".notebook-editor").GetAttribute("data-dirty"));
+    }
+
+    [Fact]
+    public void Title_is_taken_while_typing_not_only_on_blur()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+
+        cut.Find("input[aria-label='Notebook title']").Input("Typed, never blurred");
+
+        cut.WaitForAssertion(() => Assert.Equal("unsaved changes", cut.Find(".save-state").TextContent));
+        cut.Find("button[aria-label='Save']").Click();
+        cut.WaitForState(() => cut.Find(".save-state").TextContent == "saved", TimeSpan.FromSeconds(10));
+        Assert.Contains("title: Typed, never blurred", File.ReadAllText(Path.Combine(prompts, "demo.md")));
+    }
+
+    [Fact]
+    public void A_save_conflict_is_also_told_in_a_snackbar_seen_wherever_the_page_is_scrolled()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Open(ctx);
+        var snackbars = ctx.Snackbars;
+        File.WriteAllText(Path.Combine(prompts, "demo.md"), Text.Replace("title: Demo", "title: Changed elsewhere"));
+        cut.Find("button[aria-label='Add cell']").Click();
+
+        cut.Find("button[aria-label='Save']").Click();
+
+        snackbars.WaitForAssertion(() => Assert.Contains("changed on disk since you opened it", snackbars.Markup), TimeSpan.FromSeconds(10));
+    }
+}
