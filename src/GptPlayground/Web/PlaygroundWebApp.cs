@@ -1,3 +1,4 @@
+using GptPlayground.Api;
 using GptPlayground.Components;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Serving;
@@ -38,6 +39,7 @@ public static class PlaygroundWebApp
         app.UseAccessGuard();
         app.LogModels();
         app.MapNotebookDownloads();
+        app.MapOpenAiApi();
         app.MapPlaygroundUi<App>();
         return app;
     }
