@@ -19,14 +19,18 @@ namespace GptPlayground.Api;
 /// <param name="PromptTexts">Each prompt's text (for echo and logprob offsets).</param>
 /// <param name="Settings">The settings every prompt runs with (<see cref="ApiRequest.Effective"/>), not yet resolved.</param>
 /// <param name="Tokenizer">The model's tokenizer, for the tokens' text and bytes in logprobs; null when the model has none.</param>
+/// <param name="Prompts">Each prompt as text and messages, for a remote model (whose token ids are unknown here).</param>
 public sealed record ApiRun(ApiRequest Request, string Model, IReadOnlyList<int[]> PromptIds, IReadOnlyList<string> PromptTexts,
-    DecodingSettings Settings, ITokenizer? Tokenizer)
+    DecodingSettings Settings, ITokenizer? Tokenizer, IReadOnlyList<PromptText> Prompts)
 {
     /// <summary>Sequences per prompt (n).</summary>
     public int N => Settings.NumReturnSequences ?? 1;
 
-    /// <summary>Prompt tokens over all prompts (usage.prompt_tokens).</summary>
-    public int PromptTokens => PromptIds.Sum(p => p.Length);
+    /// <summary>Each prompt's run progress (a remote model's server reports the prompt's length there).</summary>
+    public RunProgress[] Progress { get; } = PromptIds.Select(_ => new RunProgress()).ToArray();
+
+    /// <summary>Prompt tokens over all prompts (usage.prompt_tokens); for a remote model, as its server counted them.</summary>
+    public int PromptTokens => PromptIds.Sum(p => p.Length) is > 0 and var n ? n : Progress.Sum(p => p.PromptTokens ?? 0);
 }
 
 /// <summary>A generated token of one prompt's run.</summary>
@@ -50,6 +54,10 @@ public sealed class ApiGeneration(ModelCatalog catalog)
         string key;
         try { key = catalog.Resolve(request.Model); }
         catch (ModelException e) { throw new ApiException(StatusCodes.Status404NotFound, e.Message, "model", "model_not_found"); }
+        RemoteModel? remote;
+        try { remote = catalog.Remote(key); }
+        catch (ModelException e) { throw Unavailable(request.Model, e); }
+        if (remote is not null) return PrepareRemote(request, remote);
         using var lease = catalog.Lease(key);               // not unloaded while its tokenizer is in use
         LanguageModel model;
         try { model = await catalog.GetAsync(key); }
@@ -76,7 +84,28 @@ public sealed class ApiGeneration(ModelCatalog catalog)
         if (!validation.IsValid)
             throw ApiException.BadRequest(string.Join(" | ", validation.Errors.Select(e => InRequestTerms(request, e))),
                 request.ParameterName(validation.Errors[0].Parameter), "invalid_value");
-        return new ApiRun(request, model.Folder.Name, ids, texts, settings, model.Tokenizer);
+        return new ApiRun(request, model.Folder.Name, ids, texts, settings, model.Tokenizer, texts.Select(t => new PromptText(t)).ToList());
+    }
+
+    /// <summary>
+    /// A request for a remote model: its text (or messages) goes to the server, which encodes it and applies its own chat
+    /// template and generation defaults; the settings are checked here against what remote.json states.
+    /// </summary>
+    static ApiRun PrepareRemote(ApiRequest request, RemoteModel remote)
+    {
+        var prompts = request.Prompts.Select(p => p switch
+        {
+            { Messages: { } messages } => new PromptText(ChatFormats.Render(messages, ModelPromptInfo.None).Text, messages),
+            { Text: { } text } => new PromptText(text),
+            _ => throw ApiException.BadRequest($"{remote.Name} is a remote model: send the prompt as text (its token ids are the server's)", "prompt", "invalid_value"),
+        }).ToList();
+        if (prompts.Any(p => p.Text.Length == 0 && p.Messages is null)) throw ApiException.BadRequest("the prompt is empty: give some text", "prompt", "invalid_value");
+        var settings = request.Effective(new DecodingSettings());
+        var validation = settings.Resolve(null, remote.ContextLength).Validate(remote.ContextLength);
+        if (!validation.IsValid)
+            throw ApiException.BadRequest(string.Join(" | ", validation.Errors.Select(e => InRequestTerms(request, e))),
+                request.ParameterName(validation.Errors[0].Parameter), "invalid_value");
+        return new ApiRun(request, remote.Name, prompts.Select(_ => Array.Empty<int>()).ToList(), prompts.Select(p => p.Text).ToList(), settings, null, prompts);
     }
 
     /// <summary>
@@ -94,8 +123,8 @@ public sealed class ApiGeneration(ModelCatalog catalog)
         {
             try
             {
-                var request = new RunRequest(run.Model, ids, run.Settings, run.Request.TopLogprobs ?? 0);
-                await foreach (var step in runner.RunAsync(request, new RunProgress(), stop.Token))
+                var request = new RunRequest(run.Model, ids, run.Settings, run.Request.TopLogprobs ?? 0) { Text = run.Prompts[i] };
+                await foreach (var step in runner.RunAsync(request, run.Progress[i], stop.Token))
                     await channel.Writer.WriteAsync(new ApiStep(i, step), stop.Token);
                 if (Interlocked.Decrement(ref open) == 0) channel.Writer.TryComplete();
             }
@@ -154,6 +183,13 @@ public sealed class ApiGeneration(ModelCatalog catalog)
     {
         OperationCanceledException or ApiException => e,
         QueueFullException => new ApiException(StatusCodes.Status429TooManyRequests, e.Message + "; retry later", null, "queue_full"),
+        RemoteModelException r => new ApiException(r.Status switch
+        {
+            StatusCodes.Status429TooManyRequests => StatusCodes.Status429TooManyRequests,
+            >= 400 and < 500 and not (StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden) => StatusCodes.Status400BadRequest,
+            StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout => r.Status,
+            _ => StatusCodes.Status502BadGateway,
+        }, r.Message, null, "remote_error"),
         ModelException => Unavailable(request.Model, e),
         ArgumentException => ApiException.BadRequest(e.Message),
         _ => e,

@@ -22,7 +22,7 @@ public static class ApiModels
         id = entry.Name,
         @object = "model",
         created = Created(entry.Path),
-        owned_by = "gptplayground",
+        owned_by = entry.Remote is null ? "gptplayground" : "remote",      // where it runs is not the caller's business
     };
 
     static long Created(string path)
