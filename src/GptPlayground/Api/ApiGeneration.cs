@@ -80,10 +80,7 @@ public sealed class ApiGeneration(ModelCatalog catalog)
         }
 
         var settings = request.Effective(model.Config.GenerationDefaults);
-        var validation = settings.Resolve(model.Config.GenerationDefaults, model.ContextLength).Validate(model.ContextLength, ids.Max(p => p.Length));
-        if (!validation.IsValid)
-            throw ApiException.BadRequest(string.Join(" | ", validation.Errors.Select(e => InRequestTerms(request, e))),
-                request.ParameterName(validation.Errors[0].Parameter), "invalid_value");
+        ThrowIfInvalid(request, settings.Resolve(model.Config.GenerationDefaults, model.ContextLength).Validate(model.ContextLength, ids.Max(p => p.Length)));
         return new ApiRun(request, model.Folder.Name, ids, texts, settings, model.Tokenizer, texts.Select(t => new PromptText(t)).ToList());
     }
 
@@ -101,10 +98,7 @@ public sealed class ApiGeneration(ModelCatalog catalog)
         }).ToList();
         if (prompts.Any(p => p.Text.Length == 0 && p.Messages is null)) throw ApiException.BadRequest("the prompt is empty: give some text", "prompt", "invalid_value");
         var settings = request.Effective(new DecodingSettings());
-        var validation = settings.Resolve(null, remote.ContextLength).Validate(remote.ContextLength);
-        if (!validation.IsValid)
-            throw ApiException.BadRequest(string.Join(" | ", validation.Errors.Select(e => InRequestTerms(request, e))),
-                request.ParameterName(validation.Errors[0].Parameter), "invalid_value");
+        ThrowIfInvalid(request, settings.Resolve(null, remote.ContextLength).Validate(remote.ContextLength));
         return new ApiRun(request, remote.Name, prompts.Select(_ => Array.Empty<int>()).ToList(), prompts.Select(p => p.Text).ToList(), settings, null, prompts);
     }
 
@@ -165,6 +159,14 @@ public sealed class ApiGeneration(ModelCatalog catalog)
         {
             throw ApiException.BadRequest(e.Message, prompt.Messages is null ? "prompt" : "messages", "invalid_value");
         }
+    }
+
+    /// <summary>A 400 listing every error of the engine's validation in the request's terms, its param the first error's parameter.</summary>
+    static void ThrowIfInvalid(ApiRequest request, DecodingValidation validation)
+    {
+        if (!validation.IsValid)
+            throw ApiException.BadRequest(string.Join(" | ", validation.Errors.Select(e => InRequestTerms(request, e))),
+                request.ParameterName(validation.Errors[0].Parameter), "invalid_value");
     }
 
     /// <summary>An engine message in the request's terms: its parameter names (n, max_tokens) and temperature for do_sample.</summary>

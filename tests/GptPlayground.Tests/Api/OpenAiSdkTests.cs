@@ -242,7 +242,7 @@ public class OpenAiSdkTests(ApiApp app) : IClassFixture<ApiApp>
         var full = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage("one more")]));
         leave.Cancel();
         await Task.WhenAll(running, waiting).ContinueWith(_ => { });
-        if (running.IsCompletedSuccessfully) running.Result.GetRawResponse().Dispose();   // the stream's connection closes: its generation stops
+        if (running.IsCompletedSuccessfully) (await running).GetRawResponse().Dispose();   // the stream's connection closes: its generation stops
 
         Assert.Equal(429, full.Status);
         Assert.Contains("queue", full.Message);
