@@ -11,7 +11,14 @@ namespace GptPlayground.Notebooks;
 /// <param name="AddSpecialTokens">Whether the ids were (or should be) encoded with the tokenizer's BOS.</param>
 /// <param name="Format">"completion" for zero-/few-shot cells; "template" or the named chat format for instruction cells.</param>
 /// <param name="Notes">What the user should know: a fallback format, a <c>{{name}}</c> with no value.</param>
-public sealed record RenderedPrompt(string Text, int[]? TokenIds, bool AddSpecialTokens, string Format, IReadOnlyList<string> Notes);
+public sealed record RenderedPrompt(string Text, int[]? TokenIds, bool AddSpecialTokens, string Format, IReadOnlyList<string> Notes)
+{
+    /// <summary>
+    /// An instruction cell's messages (variables substituted) when it names no chat_format of its own, so that a model
+    /// served elsewhere can apply its own chat template; null for other cells.
+    /// </summary>
+    public IReadOnlyList<ChatMessage>? Messages { get; init; }
+}
 
 /// <summary>
 /// Turns a cell into the prompt text (and token ids) the model sees. The one function the UI preview, the CLI and
@@ -61,6 +68,7 @@ public static partial class PromptRenderer
         string text;
         bool addSpecial = true;
         string format = "completion";
+        IReadOnlyList<ChatMessage>? chatMessages = null;
         switch (cell)
         {
             case ZeroShotCell z:
@@ -89,13 +97,14 @@ public static partial class PromptRenderer
                 text = chat.Text;
                 addSpecial = chat.AddSpecialTokens;
                 format = chat.Format;
+                if (i.ChatFormat is null) chatMessages = messages;
                 break;
             }
             default:
                 throw new ArgumentException($"cannot render a {cell.GetType().Name}");
         }
         var ids = tokenizer?.Encode(text, addSpecial);
-        return new RenderedPrompt(text, ids, addSpecial, format, notes.Distinct().ToList());
+        return new RenderedPrompt(text, ids, addSpecial, format, notes.Distinct().ToList()) { Messages = chatMessages };
     }
 
     static string Join(string? separator, List<string> parts) =>

@@ -41,6 +41,18 @@ public sealed partial class ModelCatalog
 
     static ModelPromptView ReadPromptView(string path)
     {
+        if (System.IO.Directory.Exists(path) && RemoteModel.IsRemote(path))
+        {
+            // a remote model: its folder may hold the server model's tokenizer and chat template (for previews); else none
+            try
+            {
+                var remote = RemoteModel.Read(path);
+                var remoteFiles = ModelFiles.Read(path);
+                var (remoteTokenizer, remoteError) = ModelInspector.LoadTokenizer(remoteFiles);
+                return new ModelPromptView(remoteFiles, remoteTokenizer, remoteTokenizer is null ? $"{remote.Name} is remote: its tokenizer is on the server" : remoteError, remote.ContextLength, null);
+            }
+            catch (ModelException e) { return new ModelPromptView(null, null, null, null, "error: " + e.Message); }
+        }
         ModelFolder folder;
         try { folder = ModelFolder.Open(path); }
         catch (ModelException e) { return new ModelPromptView(null, null, null, null, "error: " + e.Message); }

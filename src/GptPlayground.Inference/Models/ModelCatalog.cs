@@ -13,6 +13,9 @@ public sealed record ModelEntry(string Name, string Path, string Status, ModelCa
 {
     /// <summary>True when the folder can be loaded.</summary>
     public bool IsOk => Status == "ok";
+
+    /// <summary>The endpoint, when the folder describes a remote model (<see cref="RemoteModel"/>); null for a local one.</summary>
+    public RemoteModel? Remote { get; init; }
 }
 
 /// <summary>
@@ -78,6 +81,11 @@ public sealed partial class ModelCatalog : IDisposable
         if (live is not null) return new ModelEntry(name, full, "ok", live.Card, true);
         try
         {
+            if (RemoteModel.IsRemote(full))
+            {
+                var remote = RemoteModel.Read(full);
+                return new ModelEntry(name, full, "ok", remote.Card(full), false) { Remote = remote };
+            }
             return new ModelEntry(name, full, "ok", ModelInspector.Inspect(full), false);
         }
         catch (ModelException e)
@@ -115,10 +123,20 @@ public sealed partial class ModelCatalog : IDisposable
             : $"unknown model '{name}': {(names.Count == 0 ? $"{folder} has no models" : $"{folder} has {string.Join(", ", names)}")} (a notebook names a model folder of {folder}; paths work in the CLI only)");
     }
 
+    /// <summary>The endpoint of a remote model (a folder with <c>remote.json</c>); null for a local model.</summary>
+    /// <exception cref="ModelException">No such model, or its remote.json is unusable.</exception>
+    public RemoteModel? Remote(string nameOrPath)
+    {
+        var path = Resolve(nameOrPath);
+        return System.IO.Directory.Exists(path) && RemoteModel.IsRemote(path) ? RemoteModel.Read(path) : null;
+    }
+
     /// <summary>Returns the loaded model, loading it on first use (once, whoever asks concurrently).</summary>
-    /// <exception cref="ModelException">The model is unknown or cannot be loaded.</exception>
+    /// <exception cref="ModelException">The model is unknown or cannot be loaded, or it is a remote model (it runs on its server).</exception>
     public Task<LanguageModel> GetAsync(string nameOrPath, ExecutionProvider? provider = null)
     {
+        if (Remote(nameOrPath) is { } remote)
+            throw new ModelException($"{remote.Name} is a remote model ({remote.Where}): it runs on its server, not in this process");
         var key = (Resolve(nameOrPath), provider ?? DefaultProvider);
         var lazy = loaded.GetOrAdd(key, k => new Lazy<Task<LanguageModel>>(() => Task.Run(() => LanguageModel.Load(k.Path, k.Provider, CachedPromptView(k.Path)))));
         return Await(key, lazy);

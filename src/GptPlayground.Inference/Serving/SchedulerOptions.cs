@@ -34,7 +34,7 @@ public sealed record SchedulerOptions
 
 /// <summary>A model's queue already holds as many waiting requests as it may (<see cref="SchedulerOptions.MaxWaiting"/>); try again later.</summary>
 public sealed class QueueFullException(string model, int limit)
-    : Exception($"{model}: {limit} requests are already waiting for this model (Playground:MaxWaitingPerModel = {limit}); try again when some have finished")
+    : Exception($"{model}: the queue is full: {limit} requests are already waiting for this model (Playground:MaxWaitingPerModel = {limit}); try again when some have finished")
 {
     /// <summary>The model whose queue is full.</summary>
     public string Model { get; } = model;

@@ -28,6 +28,7 @@ public static class GenerateVerb
         var modelName = ModelArgs.ModelName(a, catalog);
         catalog.Resolve(modelName);                    // an unknown model fails before any prompt file is read
         var texts = ReadPrompts(a);
+        if (catalog.Remote(modelName) is { } remote) return await RemoteAsync(context, a, catalog, remote, texts, settings, topLogprobs, cancellationToken);
         var model = await catalog.GetAsync(modelName, provider);
         ModelArgs.ReportAuto(context, provider, model);
         var prompts = texts.Select(p => p.Ids ?? model.Encode(p.Text!)).ToList();
@@ -65,6 +66,55 @@ public static class GenerateVerb
                 context.Out.WriteLine($"--- sequence {i} (prompt {i / resolved.NumReturnSequences!.Value}, {Name(finishes[i])}{score}) ---\n{outputs[i]}");
             }
         context.Error.WriteLine($"[{model.Folder.Name} on {model.Provider.Name}; {resolved.Summary()}; finish {string.Join(",", finishes.Select(Name))}; {stats.Tokens} tokens; prefill {stats.Prefill.TotalMilliseconds:0.0} ms; decode {stats.DecodeTokensPerSecond(prompts.Count):0.0} tokens/s]");
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>generate</c> on a remote model (models/NAME/remote.json): each prompt's text goes to its server through
+    /// <see cref="RemoteGeneration"/>, the path notebook cells take; text streams to stdout, a summary to stderr, or --json
+    /// prints the sequences' text and finish reasons (token ids and processed logprobs are the server's, not reported).
+    /// </summary>
+    static async Task<int> RemoteAsync(CliContext context, CliArgs a, ModelCatalog catalog, RemoteModel remote, List<PromptInput> texts,
+        DecodingSettings settings, int topLogprobs, CancellationToken cancellationToken)
+    {
+        if (texts.Any(p => p.Text is null)) throw new CliException($"{remote.Name} is a remote model ({remote.Where}): give the prompt as text, not token ids");
+        var validation = settings.Resolve(null, remote.ContextLength).Validate(remote.ContextLength);
+        if (!validation.IsValid) throw new CliException(string.Join(" | ", validation.Errors.Select(DecodingFlags.ForCli)));
+        Warn(context, validation);
+        using var session = new PlaygroundSession();
+        var generation = new RemoteGeneration(catalog);
+        bool json = a.Has("json");
+        var sequences = new List<object>();
+        int n = settings.Resolve().NumReturnSequences!.Value, tokens = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int p = 0; p < texts.Count; p++)
+        {
+            var outputs = Enumerable.Range(0, n).Select(_ => new System.Text.StringBuilder()).ToArray();
+            var finishes = new FinishReason?[n];
+            var request = new RunRequest(remote.Name, [], settings, topLogprobs) { Text = new PromptText(texts[p].Text!) };
+            try
+            {
+                await foreach (var step in generation.RunAsync(request, new RunProgress(), session, cancellationToken))
+                {
+                    if (!json && texts.Count * n == 1) { context.Out.Write(step.Text); context.Out.Flush(); }
+                    else outputs[step.Sequence].Append(step.Text);
+                    if (step.Finish is { } f) finishes[step.Sequence] = f;
+                    tokens++;
+                }
+            }
+            catch (RemoteModelException e) { throw new CliException(e.Message); }
+            for (int i = 0; i < n; i++)
+            {
+                if (json) sequences.Add(new { Prompt = p, Text = outputs[i].ToString(), FinishReason = finishes[i] });
+                else if (texts.Count * n > 1) context.Out.WriteLine($"--- sequence {p * n + i} (prompt {p}, {Name(finishes[i])}) ---\n{outputs[i]}");
+            }
+        }
+        if (json) CliJson.Write(context.Out, new { Model = remote.Name, Remote = remote.Where, Settings = settings, Summary = settings.Summary(), Sequences = sequences });
+        else
+        {
+            if (texts.Count * n == 1) context.Out.WriteLine();
+            context.Error.WriteLine($"[{remote.Name}: remote, {remote.Where}; {settings.Summary()}; {tokens} tokens in {clock.Elapsed.TotalSeconds:0.00} s]");
+        }
         return 0;
     }
 

@@ -30,7 +30,7 @@ public static class RunVerb
         var provider = ExecutionProviders.Parse(a.Get("provider") ?? "cpu");
         using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models, provider);
         using var session = new PlaygroundSession();
-        var runner = new CellRunner(new GenerationRunner(catalog, new GenerationQueue(), session), catalog);
+        var runner = new CellRunner(new GenerationRunner(catalog, new GenerationQueue(), session, new RemoteGeneration(catalog)), catalog);
 
         var rows = new List<RunRow>();
         int index = 0;

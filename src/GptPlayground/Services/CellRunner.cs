@@ -77,12 +77,13 @@ public sealed class CellRunner(GenerationRunner generation, ModelCatalog catalog
     /// <summary>
     /// Renders the cell's prompt once with the model's tokenizer and computes every variant's effective settings.
     /// </summary>
-    /// <exception cref="ModelException">The model is unknown, cannot load, or has no tokenizer.</exception>
+    /// <exception cref="ModelException">The model is unknown, cannot load, or has no tokenizer (a remote model needs none).</exception>
     /// <exception cref="ArgumentException">The prompt cannot be rendered.</exception>
     /// <exception cref="EmptyPromptException">The prompt is empty, or empty after tokenization.</exception>
     public async Task<PreparedCell> PrepareAsync(CellRunRequest request, CancellationToken cancellationToken = default)
     {
         var key = catalog.Resolve(request.Model);
+        if (catalog.Remote(key) is { } remote) return PrepareRemote(request, key, remote);
         using var lease = catalog.Lease(key);                // not unloaded while its tokenizer is in use
         var model = await catalog.GetAsync(key);
         cancellationToken.ThrowIfCancellationRequested();
@@ -96,10 +97,26 @@ public sealed class CellRunner(GenerationRunner generation, ModelCatalog catalog
         return new PreparedCell(request, rendered, ids, variants, model.Folder.Name);
     }
 
+    /// <summary>
+    /// A cell on a remote model: the prompt is rendered with what its folder holds (a tokenizer and chat template when
+    /// there are copies of the server's, for token counts; else text only), and the text goes to the server.
+    /// </summary>
+    PreparedCell PrepareRemote(CellRunRequest request, string key, RemoteModel remote)
+    {
+        var view = catalog.PromptView(key);
+        var rendered = PromptRenderer.Render(request.Notebook, request.Cell, view.Files is { } files ? ModelPromptInfo.From(files) : null, view.Tokenizer);
+        if (rendered.Text.Length == 0) throw new EmptyPromptException();
+        var variants = VariantsOf(request.Cell).Select(v => v with { Settings = request.Effective(v) }).ToList();
+        return new PreparedCell(request, rendered, rendered.TokenIds ?? [], variants, remote.Name);
+    }
+
     /// <summary>Runs one prepared variant into <paramref name="column"/>; errors end up in the column, never thrown.</summary>
     public Task RunVariantAsync(PreparedCell cell, int variant, VariantRun column, Func<Task> render, CancellationToken cancellationToken) =>
         column.RunAsync(generation,
-            new RunRequest(cell.Request.Model, cell.PromptIds, cell.Variants[variant].Settings, cell.Request.TopLogprobs),
+            new RunRequest(cell.Request.Model, cell.PromptIds, cell.Variants[variant].Settings, cell.Request.TopLogprobs)
+            {
+                Text = new PromptText(cell.Prompt.Text, cell.Prompt.Messages),
+            },
             render, cancellationToken);
 
     /// <summary>

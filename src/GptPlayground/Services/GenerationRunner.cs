@@ -12,7 +12,11 @@ namespace GptPlayground.Services;
 /// <param name="PromptIds">The rendered prompt's token ids (encoded once, with the model's tokenizer, by <see cref="CellRunner"/>).</param>
 /// <param name="Settings">Decoding settings; unset values come from the model, then the defaults.</param>
 /// <param name="TopLogprobs">Alternatives per token for the token view (0 to 20; default 5).</param>
-public sealed record RunRequest(string Model, int[] PromptIds, DecodingSettings Settings, int TopLogprobs = 5);
+public sealed record RunRequest(string Model, int[] PromptIds, DecodingSettings Settings, int TopLogprobs = 5)
+{
+    /// <summary>The prompt as text (and chat messages), for models that take text rather than token ids: remote models (<see cref="RemoteGeneration"/>).</summary>
+    public PromptText? Text { get; init; }
+}
 
 /// <summary>Where a run is, for the UI: waiting in the queue, loading, generating, done. Updated by <see cref="GenerationRunner"/>.</summary>
 public sealed class RunProgress
@@ -42,7 +46,7 @@ public sealed class RunProgress
 /// for the session's fair turn and then decodes in one batch with every other running request, streaming its steps. The run stops within one token when the
 /// caller's token is cancelled or the tab (<see cref="PlaygroundSession"/>) closes.
 /// </summary>
-public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue, PlaygroundSession session)
+public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue, PlaygroundSession session, RemoteGeneration? remote = null)
 {
     /// <summary>The session this runner belongs to.</summary>
     public PlaygroundSession Session => session;
@@ -56,6 +60,12 @@ public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Closed);
         var token = linked.Token;
+        if (remote?.Handles(request.Model) == true)
+        {
+            // a remote OpenAI-compatible model (models/NAME/remote.json): its server generates
+            await foreach (var step in remote.RunAsync(request, progress, session, token)) yield return step;
+            yield break;
+        }
         var key = catalog.Resolve(request.Model);
         using var lease = catalog.Lease(key);
         var model = await catalog.GetAsync(key);

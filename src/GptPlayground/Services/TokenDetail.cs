@@ -18,8 +18,12 @@ public sealed record TokenDetail(int Token, string Text, float? Logprob, float? 
         var text = step.Text.Length > 0 ? step.Text
             : step.TopLogprobs.FirstOrDefault(t => t.Token == step.Token)?.Text is { Length: > 0 } display ? display
             : $"⟨{step.Token}⟩";
-        return new TokenDetail(step.Token, text, step.Logprob, step.ProcessedLogprob, step.TopLogprobs, step.ProcessedTopLogprobs);
+        float? logprob = float.IsNaN(step.Logprob) ? null : step.Logprob;       // a remote server that returned none
+        return new TokenDetail(step.Token, text, logprob, step.ProcessedLogprob, step.TopLogprobs, step.ProcessedTopLogprobs);
     }
+
+    /// <summary>A token of a remote model (<see cref="RemoteGeneration"/>): no id, no processed log-probabilities, log-probabilities only where its server returns them.</summary>
+    public bool IsRemote => Token == RemoteGeneration.UnknownToken;
 
     /// <summary>A prompt token scored by the model (prompt surprisal).</summary>
     public static TokenDetail FromScore(TokenScore score) =>

@@ -133,6 +133,8 @@ public sealed class VariantRun(string name, string summary)
         };
         var clock = Stopwatch.StartNew();
         var sinceRender = Stopwatch.StartNew();
+        TimeSpan? firstToken = null;
+        bool remote = false;
         try
         {
             await foreach (var step in runner.RunAsync(request, progress, cancellationToken))
@@ -140,7 +142,9 @@ public sealed class VariantRun(string name, string summary)
                 while (Sequences.Count <= step.Sequence) Sequences.Add(new SequenceOutput());
                 Sequences[step.Sequence].Add(step);
                 TokenCount++;
-                TokensPerSecond = progress.Stats.DecodeTokensPerSecond(Math.Max(1, Sequences.Count));
+                firstToken ??= clock.Elapsed;
+                remote |= step.Token == RemoteGeneration.UnknownToken;
+                TokensPerSecond = Speed(progress.Stats, clock.Elapsed - firstToken.Value, remote);
                 if (sinceRender.Elapsed >= RenderInterval)
                 {
                     sinceRender.Restart();
@@ -152,7 +156,7 @@ public sealed class VariantRun(string name, string summary)
         {
             Cancelled = true;
         }
-        catch (Exception e) when (e is ModelException or TokenizerException or ArgumentException)
+        catch (Exception e) when (e is ModelException or TokenizerException or ArgumentException or RemoteModelException)
         {
             Error = e.Message;
         }
@@ -165,10 +169,22 @@ public sealed class VariantRun(string name, string summary)
             Running = false;
             QueuePosition = null;
             Elapsed = clock.Elapsed;
-            TokensPerSecond = progress.Stats.DecodeTokensPerSecond(Math.Max(1, Sequences.Count));
+            TokensPerSecond = Speed(progress.Stats, firstToken is { } first ? clock.Elapsed - first : TimeSpan.Zero, remote);
+            remoteTime = remote ? clock.Elapsed : null;
         }
         await render();
     }
+
+    /// <summary>Wall time of a run the engine did not time (a remote model's, whose steps have no token ids): from the start to the last token.</summary>
+    TimeSpan? remoteTime;
+
+    /// <summary>
+    /// Decode tokens/s over all sequences: the engine's own figure, else (a remote model, which the engine does not time)
+    /// the tokens after the first one over the wall time since the first one arrived.
+    /// </summary>
+    double Speed(GenerationStats stats, TimeSpan sinceFirstToken, bool remote) =>
+        !remote ? stats.DecodeTokensPerSecond(Math.Max(1, Sequences.Count))
+        : TokenCount > 1 && sinceFirstToken > TimeSpan.Zero ? (TokenCount - 1) / sinceFirstToken.TotalSeconds : 0;
 
     /// <summary>Clears the column and marks it running ("loading…") before its run starts.</summary>
     public void Begin()
@@ -218,7 +234,7 @@ public sealed class VariantRun(string name, string summary)
         Text = Sequences[0].Text,
         Tokens = Sequences[0].Tokens.Count,
         Finish = Sequences[0].Finish?.ToString().ToLowerInvariant(),
-        TimeMs = Math.Round((Stats.Prefill + Stats.Decode).TotalMilliseconds, 1),
+        TimeMs = Math.Round((remoteTime ?? Stats.Prefill + Stats.Decode).TotalMilliseconds, 1),
         TokensPerSecond = Math.Round(TokensPerSecond, 1),
         Seed = Seed,
     };

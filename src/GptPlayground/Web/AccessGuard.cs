@@ -19,6 +19,11 @@ namespace GptPlayground.Web;
 /// when set, every request needs it: <c>?token=...</c> once (a cookie keeps it, like Jupyter's), the cookie, or
 /// <c>Authorization: Bearer ...</c>; else 401. When the app listens beyond loopback (<c>--urls http://0.0.0.0:5080</c>)
 /// and no token is set, one is generated and the URL to open is logged: the app never serves the network unauthenticated.</item>
+/// <item><b>The OpenAI-compatible API</b> (<c>/v1/...</c>, docs/api.md) takes <c>Authorization: Bearer KEY</c> only (no
+/// cookie, no <c>?token=</c>): one of the API keys (<c>Playground:ApiKeys</c> or <c>GPTPLAYGROUND_API_KEYS</c>,
+/// ';'-separated) or the access token. Anonymous calls are answered only when neither keys nor a token are in force (a
+/// loopback app by default), or when <c>Playground:AllowAnonymousApi</c> is true; so an app that listens beyond loopback
+/// refuses them unless the operator says otherwise. Its refusals are JSON in OpenAI's error shape.</item>
 /// </list>
 /// </summary>
 public static class AccessGuard
@@ -31,6 +36,14 @@ public static class AccessGuard
     public const string AllowedOriginsSetting = "Playground:AllowedOrigins";
     /// <summary>The cookie that keeps the token after <c>?token=</c>.</summary>
     public const string CookieName = "gptplayground-token";
+    /// <summary>Setting with the API's Bearer keys, ';'-separated (see docs/api.md).</summary>
+    public const string ApiKeysSetting = "Playground:ApiKeys";
+    /// <summary>Environment variable with the API's Bearer keys, ';'-separated.</summary>
+    public const string ApiKeysVariable = "GPTPLAYGROUND_API_KEYS";
+    /// <summary>Setting: true answers anonymous API calls even when keys or an access token are in force (default false).</summary>
+    public const string AnonymousApiSetting = "Playground:AllowAnonymousApi";
+    /// <summary>The path under which the OpenAI-compatible API lives.</summary>
+    public const string ApiPath = "/v1";
     /// <summary>The host names allowed when <c>AllowedHosts</c> is not configured.</summary>
     public const string LoopbackHosts = "localhost;127.0.0.1;[::1]";
 
@@ -63,8 +76,14 @@ public static class AccessGuard
             o.AllowEmptyHosts = false;
             o.IncludeFailureMessage = true;
         });
+        var apiKeys = (config[ApiKeysSetting] ?? Environment.GetEnvironmentVariable(ApiKeysVariable) ?? "")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         builder.Services.AddSingleton(new AccessSettings(token, generated, urls,
-            (config[AllowedOriginsSetting] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            (config[AllowedOriginsSetting] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            ApiKeys = apiKeys,
+            AnonymousApi = config.GetValue<bool?>(AnonymousApiSetting) ?? false,
+        });
         return builder;
     }
 
@@ -78,13 +97,23 @@ public static class AccessGuard
         app.UseHostFiltering();
         app.Use(async (context, next) =>
         {
+            bool api = context.Request.Path.StartsWithSegments(ApiPath);
             if (!OriginAllowed(context.Request, settings))
             {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await context.Response.WriteAsync("cross-origin request refused: this page was not served by this GptPlayground (see docs/security.md)");
+                await Refuse(context, api, StatusCodes.Status403Forbidden, "permission_error", "cross_origin",
+                    "cross-origin request refused: this page was not served by this GptPlayground (see docs/security.md)");
                 return;
             }
-            if (settings.Token is { } token && !await Authenticated(context, token)) return;
+            if (api)
+            {
+                if (!ApiAuthorized(context.Request, settings))
+                {
+                    await Refuse(context, api, StatusCodes.Status401Unauthorized, "authentication_error", "invalid_api_key",
+                        "this GptPlayground's API needs a key: send Authorization: Bearer <key> with one of its API keys (Playground:ApiKeys) or its access token (see docs/api.md)");
+                    return;
+                }
+            }
+            else if (settings.Token is { } token && !await Authenticated(context, token)) return;
             await next();
         });
         return app;
@@ -120,6 +149,30 @@ public static class AccessGuard
         return settings.AllowedOrigins.Any(o => string.Equals(o.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>
+    /// An API call may go on: its Bearer key is an API key or the access token, or anonymous calls are allowed (no keys and
+    /// no token in force, or <see cref="AccessSettings.AnonymousApi"/>).
+    /// </summary>
+    static bool ApiAuthorized(HttpRequest request, AccessSettings settings)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var key = header[7..].Trim();
+            if (settings.ApiKeys.Any(k => Same(k, key)) || (settings.Token is { } token && Same(token, key))) return true;
+        }
+        return settings.AnonymousApi || (settings.Token is null && settings.ApiKeys.Count == 0);
+    }
+
+    /// <summary>Answers a refusal: OpenAI's error shape on the API, one line of text elsewhere.</summary>
+    static Task Refuse(HttpContext context, bool api, int status, string type, string code, string message)
+    {
+        context.Response.StatusCode = status;
+        if (!api) return context.Response.WriteAsync(message);
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new { error = new { message, type, param = (string?)null, code } }));
+    }
+
     static async Task<bool> Authenticated(HttpContext context, string token)
     {
         var request = context.Request;
@@ -147,4 +200,11 @@ public static class AccessGuard
 /// <param name="Generated">The token was generated at start because the app listens beyond loopback.</param>
 /// <param name="Urls">The configured listen addresses.</param>
 /// <param name="AllowedOrigins">Origins allowed besides the request's own host.</param>
-public sealed record AccessSettings(string? Token, bool Generated, string Urls, IReadOnlyList<string> AllowedOrigins);
+public sealed record AccessSettings(string? Token, bool Generated, string Urls, IReadOnlyList<string> AllowedOrigins)
+{
+    /// <summary>Bearer keys the API accepts besides the access token; empty for none.</summary>
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
+
+    /// <summary>The API answers anonymous calls even though keys or a token are in force.</summary>
+    public bool AnonymousApi { get; init; }
+}

@@ -1,3 +1,4 @@
+using GptPlayground.Api;
 using GptPlayground.Components;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Serving;
@@ -40,6 +41,7 @@ public static class PlaygroundWebApp
         app.LogModels();
         app.MapPlaygroundMetrics();
         app.MapNotebookDownloads();
+        app.MapOpenAiApi();
         app.MapPlaygroundUi<App>();
         return app;
     }

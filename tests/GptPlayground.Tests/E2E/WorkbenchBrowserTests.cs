@@ -109,6 +109,7 @@ public class WorkbenchBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(help).ToBeVisibleAsync();
         Assert.Contains("Ctrl/Cmd+Enter", await help.InnerTextAsync());
         Assert.Contains("Alt+Enter", await help.InnerTextAsync());
+        await page.WaitForTimeoutAsync(300);    // MudBlazor attaches the dialog's Escape listener just after it shows (no person presses Esc within ms)
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(help).ToBeHiddenAsync();
     }

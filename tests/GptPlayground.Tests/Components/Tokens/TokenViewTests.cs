@@ -81,4 +81,22 @@ public class TokenViewTests
         Assert.Contains("0.026%", cut.Find(".tok-alts").TextContent);
         Assert.DoesNotContain("e-", cut.Find(".tok-alts").TextContent);
     }
+
+    [Fact]
+    public void A_remote_models_token_says_what_the_remote_model_cannot_show()
+    {
+        using var ctx = new ComponentContext();
+        var withLogprobs = TokenDetail.FromStep(new GenerationStep(0, 0, RemoteGeneration.UnknownToken, " red", MathF.Log(0.5f),
+            [new TokenLogprob(RemoteGeneration.UnknownToken, MathF.Log(0.5f), " red"), new TokenLogprob(RemoteGeneration.UnknownToken, MathF.Log(0.2f), " blue")], null));
+        var without = TokenDetail.FromStep(new GenerationStep(0, 1, RemoteGeneration.UnknownToken, " sky", float.NaN, [], null));
+
+        var cut = ctx.Render<TokenView>(p => p.Add(x => x.Tokens, [withLogprobs, without]));
+
+        var tips = cut.FindAll("[role=tooltip]").Select(t => t.TextContent).ToList();
+        Assert.All(tips, t => Assert.Contains("remote model: no token id", t));
+        Assert.All(tips, t => Assert.Contains("after the filters are not available from a remote model", t));
+        Assert.Contains("p 50.0%", tips[0]);
+        Assert.Contains("the remote server returned no log-probabilities", tips[1]);
+        Assert.Single(cut.FindAll(".tok-alt.chosen"));             // " red" only, not every alternative without an id
+    }
 }
