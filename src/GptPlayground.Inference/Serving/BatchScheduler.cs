@@ -201,7 +201,10 @@ public sealed class BatchScheduler
                         joining.Add(group);
                     }
                 }
-                decoder.Join(joining);                 // one prefill per distinct prompt among them
+                // requests on the same prompt (a cell's variants) share one prefill; the others join one by one, so each
+                // streams its first token as soon as its own prompt has run
+                foreach (var cluster in joining.GroupBy(PromptKey))
+                    decoder.Join(cluster.ToList());
                 stepped = decoder.Rows > 0;
                 decoder.Step();
             }
@@ -212,6 +215,13 @@ public sealed class BatchScheduler
             }
             Stepped(stepped);
         }
+    }
+
+    /// <summary>Groups whose rows all continue one prompt share a key (the prompt); any other group has a key of its own.</summary>
+    static object PromptKey(SequenceGroup group)
+    {
+        var first = group.Prompts[0];
+        return group.Prompts.All(p => p.AsSpan().SequenceEqual(first)) ? string.Join(',', first) : group;
     }
 
     /// <summary>Admits waiting requests in fair order while they fit. Call under the gate, on the loop thread.</summary>

@@ -10,7 +10,8 @@ namespace GptPlayground.Cli;
 /// <c>bench --concurrent N</c>: N independent requests (prompt lengths spread around --prompt-tokens, a mix of greedy,
 /// sampled and penalised settings) through one <see cref="BatchScheduler"/>, in process: first one after another, then
 /// all at once, in the same run. Prints aggregate and per-request decode tokens/s, p50/p95 time to first token, and
-/// the speed-up of running them together (the wall time of the sequential pass over the concurrent one).
+/// the speed-up of running them together (the wall time of the sequential pass over the concurrent one), and whether
+/// every request got the same tokens both ways.
 /// </summary>
 internal static class ConcurrentBench
 {
@@ -18,10 +19,13 @@ internal static class ConcurrentBench
     /// <param name="WallSeconds">Submission of the first request to the last token.</param>
     /// <param name="Tokens">Tokens generated, all requests.</param>
     /// <param name="DecodeTokens">Tokens after each request's first (the first comes from its prefill).</param>
-    /// <param name="DecodeSeconds">Time spent decoding: from the first first-token to the last token (summed over the requests when one after another).</param>
+    /// <param name="DecodeSeconds">Time spent decoding: from the last request's first token (all are prefilled then, when N fits the batch) to the
+    /// last token; summed over the requests when one after another.</param>
     /// <param name="RequestTokensPerSecond">Each request's tokens per second after its first token.</param>
     /// <param name="TimeToFirstTokenMs">Each request's time from submission to first token.</param>
-    sealed record Pass(double WallSeconds, int Tokens, int DecodeTokens, double DecodeSeconds, double[] RequestTokensPerSecond, double[] TimeToFirstTokenMs)
+    /// <param name="Outputs">Each request's tokens, in request order.</param>
+    sealed record Pass(double WallSeconds, int Tokens, int DecodeTokens, double DecodeSeconds, double[] RequestTokensPerSecond, double[] TimeToFirstTokenMs,
+        int[][] Outputs)
     {
         public double AggregateTokensPerSecond => Tokens / WallSeconds;
         public double AggregateDecodeTokensPerSecond => DecodeSeconds > 0 ? DecodeTokens / DecodeSeconds : 0;
@@ -76,6 +80,8 @@ internal static class ConcurrentBench
             TtftP95Ms = Math.Round(Percentile(concurrent.SelectMany(p => p.TimeToFirstTokenMs), 0.95), 1),
             SequentialWallS = Math.Round(Median(sequential.Select(p => p.WallSeconds)), 3),
             ConcurrentWallS = Math.Round(Median(concurrent.Select(p => p.WallSeconds)), 3),
+            SameTokens = sequential.Zip(concurrent).All(p => p.First.Outputs.Zip(p.Second.Outputs).All(o => o.First.SequenceEqual(o.Second))),
+            DifferingRequests = sequential.Zip(concurrent).Max(p => p.First.Outputs.Zip(p.Second.Outputs).Count(o => !o.First.SequenceEqual(o.Second))),
             WallSpeedup = Math.Round(Median(sequential.Zip(concurrent, (s, c) => s.WallSeconds / c.WallSeconds)), 3),
         };
     }
@@ -95,7 +101,7 @@ internal static class ConcurrentBench
         foreach (var job in jobs) passes.Add(await RunAsync(scheduler, [job], options, cancellationToken));
         return new Pass(passes.Sum(p => p.WallSeconds), passes.Sum(p => p.Tokens), passes.Sum(p => p.DecodeTokens), passes.Sum(p => p.DecodeSeconds),
             [.. passes.SelectMany(p => p.RequestTokensPerSecond)],
-            [.. passes.SelectMany(p => p.TimeToFirstTokenMs)]);
+            [.. passes.SelectMany(p => p.TimeToFirstTokenMs)], [.. passes.SelectMany(p => p.Outputs)]);
     }
 
     static async Task<Pass> RunAsync(BatchScheduler scheduler, (int[] Prompt, DecodingSettings Settings)[] jobs, GenerationOptions options, CancellationToken cancellationToken)
@@ -105,19 +111,21 @@ internal static class ConcurrentBench
         {
             var stats = new GenerationStats();
             int tokens = 0;
+            var output = new List<int>();
             TimeSpan first = default, last = default;
             await foreach (var step in scheduler.GenerateAsync($"bench-{i}", [job.Prompt], job.Settings, options, stats, cancellationToken: cancellationToken))
             {
                 if (tokens++ == 0) first = clock.Elapsed;
                 last = clock.Elapsed;
+                output.Add(step.Token);
             }
             double decodeSeconds = (last - first).TotalSeconds;
-            return (Tokens: tokens, First: first, Last: last, TokensPerSecond: decodeSeconds > 0 ? (tokens - 1) / decodeSeconds : 0,
+            return (Tokens: tokens, Output: output.ToArray(), First: first, Last: last, TokensPerSecond: decodeSeconds > 0 ? (tokens - 1) / decodeSeconds : 0,
                 Ttft: stats.TimeToFirstToken?.TotalMilliseconds ?? 0);
         }));
-        var window = results.Max(r => r.Last) - results.Min(r => r.First);
+        var window = results.Max(r => r.Last) - results.Max(r => r.First);     // every request has been prefilled: decoding only
         return new Pass(clock.Elapsed.TotalSeconds, results.Sum(r => r.Tokens), results.Sum(r => r.Tokens - 1), window.TotalSeconds,
-            [.. results.Select(r => r.TokensPerSecond)], [.. results.Select(r => r.Ttft)]);
+            [.. results.Select(r => r.TokensPerSecond)], [.. results.Select(r => r.Ttft)], [.. results.Select(r => r.Output)]);
     }
 
     static double Percentile(IEnumerable<double> values, double p)

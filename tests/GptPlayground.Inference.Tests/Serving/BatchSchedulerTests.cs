@@ -1,5 +1,6 @@
 using GptPlayground.Decoding;
 using GptPlayground.Inference.Generation;
+using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Serving;
 
 namespace GptPlayground.Inference.Tests.Serving;
@@ -59,6 +60,69 @@ public class BatchSchedulerTests
         int totalTokens = together.Sum(t => t.Count);
         Assert.Equal(totalTokens, figures.Tokens);
         Assert.True(figures.Steps < totalTokens / 2, $"{figures.Steps} steps for {totalTokens} tokens: the requests did not share steps");
+    }
+
+    [Fact]
+    public async Task On_the_default_model_a_cell_s_variants_together_get_the_tokens_each_gets_alone()
+    {
+        var model = LanguageModel.Load(Path.Combine(RepositoryRoot(), "models", "playground-mini"));
+        var scheduler = new BatchScheduler(model);
+        var prompt = model.Encode("Once upon a time, a little girl");
+        DecodingSettings[] variants =
+        [
+            new() { MaxNewTokens = 24 },
+            new() { DoSample = true, Temperature = 0.8, TopP = 0.95, Seed = 42, MaxNewTokens = 24 },
+            new() { DoSample = true, TopK = 20, Seed = 7, NumReturnSequences = 3, MaxNewTokens = 16 },
+            new() { RepetitionPenalty = 1.3, MaxNewTokens = 24 },
+            new() { NumBeams = 4, MaxNewTokens = 12 },
+        ];
+
+        var together = await Task.WhenAll(variants.Select(v => Collect(scheduler.GenerateAsync("cell", [prompt], v))));
+
+        for (int i = 0; i < variants.Length; i++)
+        {
+            var alone = TextGenerator.Complete(model, [prompt], variants[i]);
+            var batched = Tokens(together[i], alone.Sequences.Count);
+            for (int s = 0; s < alone.Sequences.Count; s++) Assert.Equal(alone.Sequences[s].Tokens, batched[s]);
+        }
+    }
+
+    [Fact]
+    public async Task In_fp16_the_batch_changes_logits_in_the_last_bits_and_a_token_can_only_flip_at_a_near_tie()
+    {
+        var model = TestModels.Model("optimum-fp16");
+        var scheduler = new BatchScheduler(model);
+        var prompts = Enumerable.Range(0, 12).Select(i => TestModels.RandomIds(2 + 3 * i, seed: 100 + i)).ToArray();
+        var settings = new DecodingSettings { MaxNewTokens = 16 };
+        var options = new GenerationOptions { StopAtEos = false, TopLogprobs = 2 };
+
+        var together = await Task.WhenAll(prompts.Select(p => Collect(scheduler.GenerateAsync("a", [p], settings, options))));
+
+        double largestDifference = 0;
+        for (int i = 0; i < prompts.Length; i++)
+        {
+            var alone = TextGenerator.Complete(model, [prompts[i]], settings, options).Sequences[0].Steps;
+            var batched = together[i];
+            for (int k = 0; k < alone.Count; k++)
+            {
+                if (alone[k].Token != batched[k].Token)
+                {
+                    // the first flip: the alone run's two best tokens were within the rounding the batch changed
+                    var gap = alone[k].TopLogprobs[0].Logprob - alone[k].TopLogprobs[1].Logprob;
+                    Assert.True(gap < 0.02, $"prompt {i} step {k}: a flip with a gap of {gap} between the two best tokens is no rounding effect");
+                    break;
+                }
+                largestDifference = Math.Max(largestDifference, Math.Abs(alone[k].Logprob - batched[k].Logprob));
+            }
+        }
+        Assert.True(largestDifference < 0.02, $"fp16 logprobs alone and batched differ by {largestDifference}");
+    }
+
+    static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "GptPlayground.sln"))) return dir.FullName;
+        throw new InvalidOperationException("the tests run from a checkout: GptPlayground.sln not found above " + AppContext.BaseDirectory);
     }
 
     [Fact]
