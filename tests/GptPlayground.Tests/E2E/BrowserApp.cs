@@ -83,6 +83,20 @@ public sealed class BrowserApp : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Polls <paramref name="locator"/>'s text until <paramref name="done"/> says so; fails with the last text after the timeout.</summary>
+    public static async Task WaitForText(ILocator locator, Func<string, bool> done, int timeoutMs = 60000)
+    {
+        var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        string text = "";
+        while (DateTime.UtcNow < until)
+        {
+            text = await locator.InnerTextAsync();
+            if (done(text)) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"timed out; last text: {text}");
+    }
+
     /// <summary>Writes a notebook file into the prompts folder.</summary>
     public void WriteNotebook(string name, string text) => File.WriteAllText(Path.Combine(Prompts, name), text);
 

@@ -61,19 +61,6 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         ```
         """;
 
-    static async Task WaitForText(ILocator locator, Func<string, bool> done, int timeoutMs = 60000)
-    {
-        var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        string text = "";
-        while (DateTime.UtcNow < until)
-        {
-            text = await locator.InnerTextAsync();
-            if (done(text)) return;
-            await Task.Delay(100);
-        }
-        Assert.Fail($"timed out; last text: {text}");
-    }
-
     [Fact]
     public async Task Run_cell_fills_one_column_per_variant()
     {
@@ -86,7 +73,7 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         foreach (var variant in new[] { "greedy", "balanced" })
         {
             var column = cell.Locator($"[data-variant='{variant}']");
-            await WaitForText(column.Locator(".variant-status"), s => s.Contains("finished"));
+            await BrowserApp.WaitForText(column.Locator(".variant-status"), s => s.Contains("finished"));
             Assert.Contains("24 tokens", await column.Locator(".variant-status").InnerTextAsync());
             Assert.Contains("tokens/s", await column.Locator(".variant-status").InnerTextAsync());
             Assert.NotEmpty(await column.Locator(".output-text").InnerTextAsync());
@@ -109,10 +96,10 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         var status = cell.Locator("[data-variant='greedy'] .variant-status");
 
         await cell.GetByRole(AriaRole.Button, new() { Name = "Run cell" }).ClickAsync();
-        await WaitForText(status, s => s.Contains("generating") && !s.StartsWith("0 tokens"));
+        await BrowserApp.WaitForText(status, s => s.Contains("generating") && !s.StartsWith("0 tokens"));
         await cell.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
-        await WaitForText(status, s => s.Contains("cancelled"), 10000);
+        await BrowserApp.WaitForText(status, s => s.Contains("cancelled"), 10000);
         var stopped = await status.InnerTextAsync();
         await page.WaitForTimeoutAsync(500);
         Assert.Equal(stopped, await status.InnerTextAsync());
@@ -131,13 +118,13 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         await first.Locator("[data-cell='1']").GetByRole(AriaRole.Button, new() { Name = "Run cell" }).ClickAsync();
         await second.Locator("[data-cell='1']").GetByRole(AriaRole.Button, new() { Name = "Run cell" }).ClickAsync();
-        await WaitForText(firstStatus, s => s.Contains("generating") && !s.StartsWith("0 tokens"));
-        await WaitForText(secondStatus, s => s.Contains("generating") && !s.StartsWith("0 tokens"));
+        await BrowserApp.WaitForText(firstStatus, s => s.Contains("generating") && !s.StartsWith("0 tokens"));
+        await BrowserApp.WaitForText(secondStatus, s => s.Contains("generating") && !s.StartsWith("0 tokens"));
 
         // both keep growing while the other runs: neither waits in a queue for the other
         int before1 = Tokens(await firstStatus.InnerTextAsync()), before2 = Tokens(await secondStatus.InnerTextAsync());
-        await WaitForText(firstStatus, s => Tokens(s) > before1 + 5);
-        await WaitForText(secondStatus, s => Tokens(s) > before2 + 5);
+        await BrowserApp.WaitForText(firstStatus, s => Tokens(s) > before1 + 5);
+        await BrowserApp.WaitForText(secondStatus, s => Tokens(s) > before2 + 5);
         Assert.Contains("generating", await firstStatus.InnerTextAsync());
         Assert.Contains("generating", await secondStatus.InnerTextAsync());
         Assert.DoesNotContain("waiting in queue", await first.Locator("[data-cell='1']").InnerTextAsync() + await second.Locator("[data-cell='1']").InnerTextAsync());
@@ -158,7 +145,7 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         var first = await app.OpenAsync("/notebooks/closing.md");
         var firstStatus = first.Locator("[data-cell='1'] [data-variant='greedy'] .variant-status");
         await first.Locator("[data-cell='1']").GetByRole(AriaRole.Button, new() { Name = "Run cell" }).ClickAsync();
-        await WaitForText(firstStatus, s => s.Contains("generating") && !s.StartsWith("0 tokens"));
+        await BrowserApp.WaitForText(firstStatus, s => s.Contains("generating") && !s.StartsWith("0 tokens"));
 
         await first.CloseAsync(new() { RunBeforeUnload = true });
         var second = await app.OpenAsync("/notebooks/after.md");
@@ -166,7 +153,7 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await cell.GetByRole(AriaRole.Button, new() { Name = "Run cell" }).ClickAsync();
 
         // 3000 tokens of the closed tab would take far longer than this; its turn was given back at once
-        await WaitForText(cell.Locator("[data-variant='balanced'] .variant-status"), s => s.Contains("finished"), 20000);
+        await BrowserApp.WaitForText(cell.Locator("[data-variant='balanced'] .variant-status"), s => s.Contains("finished"), 20000);
     }
 
     [Fact]
@@ -242,7 +229,7 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await cell.GetByLabel("Input").ClickAsync();
         await page.Keyboard.PressAsync("Shift+Enter");
 
-        await WaitForText(cell.Locator("[data-variant='greedy'] .variant-status"), s => s.Contains("finished"));
+        await BrowserApp.WaitForText(cell.Locator("[data-variant='greedy'] .variant-status"), s => s.Contains("finished"));
         Assert.Equal("Once upon a time", await cell.GetByLabel("Input").InputValueAsync());
     }
 }

@@ -41,19 +41,6 @@ public class WorkbenchBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
             """;
     }
 
-    static async Task WaitForText(ILocator locator, Func<string, bool> done, int timeoutMs = 60000)
-    {
-        var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        string text = "";
-        while (DateTime.UtcNow < until)
-        {
-            text = await locator.InnerTextAsync();
-            if (done(text)) return;
-            await Task.Delay(100);
-        }
-        Assert.Fail($"timed out; last text: {text}");
-    }
-
     [Fact]
     public async Task Ctrl_enter_runs_the_cell_and_esc_cancels_its_run()
     {
@@ -64,10 +51,10 @@ public class WorkbenchBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         await cell.GetByLabel("Input").ClickAsync();
         await page.Keyboard.PressAsync("Control+Enter");
-        await WaitForText(status, s => s.Contains("generating") && !s.StartsWith("0 tokens"));
+        await BrowserApp.WaitForText(status, s => s.Contains("generating") && !s.StartsWith("0 tokens"));
         await page.Keyboard.PressAsync("Escape");
 
-        await WaitForText(status, s => s.Contains("cancelled"), 10000);
+        await BrowserApp.WaitForText(status, s => s.Contains("cancelled"), 10000);
         Assert.Equal("Once upon a time", await cell.GetByLabel("Input").InputValueAsync());     // no newline typed
     }
 
@@ -81,7 +68,7 @@ public class WorkbenchBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await cell.GetByLabel("Input").ClickAsync();
         await page.Keyboard.PressAsync("Alt+Enter");
 
-        await WaitForText(cell.Locator("[data-variant='greedy'] .variant-status"), s => s.Contains("finished"));
+        await BrowserApp.WaitForText(cell.Locator("[data-variant='greedy'] .variant-status"), s => s.Contains("finished"));
         await Assertions.Expect(page.Locator("[data-cell]")).ToHaveCountAsync(3);
         await Assertions.Expect(page.Locator("[data-cell='2']")).ToHaveAttributeAsync("data-kind", "zero-shot");
         await Assertions.Expect(page.Locator("[data-cell='2'] textarea").First).ToBeFocusedAsync();
@@ -162,7 +149,7 @@ public class WorkbenchBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.True(outputs.Y >= editor.Y + editor.Height - 1, "outputs should be below the editor on a narrow screen");
 
         await cell.GetByRole(AriaRole.Button, new() { Name = "Run cell" }).ClickAsync();
-        await WaitForText(cell.Locator("[data-variant='greedy'] .variant-status"), s => s.Contains("finished"), 120000);
+        await BrowserApp.WaitForText(cell.Locator("[data-variant='greedy'] .variant-status"), s => s.Contains("finished"), 120000);
         var output = cell.Locator("[data-variant='greedy'] .output-text");
         Assert.True(await output.EvaluateAsync<bool>("o => o.scrollHeight > o.clientHeight && getComputedStyle(o).overflowY === 'auto'"),
             "a 2000-token output should scroll inside its column");
@@ -226,7 +213,7 @@ public class WorkbenchBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
                 var cell = page.Locator("[data-cell='1']");
                 await cell.GetByRole(AriaRole.Button, new() { Name = "Run cell" }).ClickAsync();
                 foreach (var column in await cell.Locator(".variant-status").AllAsync())
-                    await WaitForText(column, s => s.Contains("finished"));
+                    await BrowserApp.WaitForText(column, s => s.Contains("finished"));
                 await cell.ScrollIntoViewIfNeededAsync();
                 await page.EvaluateAsync("() => window.scrollTo(0, 0)");
                 await Save(page, $"notebook-editor-{suffix}.png", null);
