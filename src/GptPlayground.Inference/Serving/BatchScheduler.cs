@@ -101,7 +101,10 @@ public sealed class BatchScheduler
         try
         {
             await foreach (var step in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                cancellationToken.ThrowIfCancellationRequested();      // steps decoded before the cancel are dropped
                 yield return step;
+            }
         }
         finally
         {
