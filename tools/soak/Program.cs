@@ -14,7 +14,7 @@ namespace GptPlayground.Soak;
 
 sealed record Options(
     Uri Url, int Sessions, double Minutes, int MaxRuns, string Notebook, string? Prompts, string Model, int MaxNewTokens,
-    int? Pid, int IdleSeconds, string? Out, string Chromium, int CellIndex, int RunTimeoutSeconds, int SampleSeconds)
+    int? Pid, int IdleSeconds, string? Out, string Chromium, int CellIndex, int RunTimeoutSeconds, int SampleSeconds, int ApiClients)
 {
     public const int MaxSessions = 64;
     public const double MaxMinutes = 120;
@@ -23,7 +23,7 @@ sealed record Options(
     public static string Usage => """
         usage: soak --url http://127.0.0.1:PORT [--sessions N] [--minutes M] [--max-runs R] [--notebook NAME]
                     [--prompts DIR] [--model NAME] [--max-new-tokens T] [--pid PID] [--idle-seconds S] [--out FILE.json]
-                    [--chromium PATH] [--cell K] [--run-timeout-seconds S] [--sample-seconds S]
+                    [--chromium PATH] [--cell K] [--run-timeout-seconds S] [--sample-seconds S] [--api-clients N]
 
           --url          the running app (loopback only: 127.0.0.0/8, ::1 or localhost)
           --sessions     browser sessions, each its own page and circuit (default 10, at most 64)
@@ -37,6 +37,8 @@ sealed record Options(
           --idle-seconds idle after the pages are closed before the last RSS sample (default 30)
           --out          write the summary and every run as JSON
           --cell         which prompt cell (0-based among .prompt-cell, default 0)
+          --api-clients  OpenAI-API clients beside the browser sessions (default 0, at most 64): each posts the
+                         notebook's prompt to /v1/completions (greedy or sampled in turn, --max-new-tokens tokens)
         """;
 
     public static Options Parse(string[] args)
@@ -77,7 +79,7 @@ sealed record Options(
         var o = new Options(url, Int("--sessions", 10, 1, MaxSessions), minutes, Int("--max-runs", 100_000, 1, MaxRunsCeiling),
             notebook, Get("--prompts"), Get("--model") ?? "playground-mini", Int("--max-new-tokens", 32, 1, 4096), pid,
             Int("--idle-seconds", 30, 0, 3600), Get("--out"), Get("--chromium") ?? "/usr/bin/chromium", Int("--cell", 0, 0, 10_000),
-            Int("--run-timeout-seconds", 120, 1, 3600), Int("--sample-seconds", 15, 1, 3600));
+            Int("--run-timeout-seconds", 120, 1, 3600), Int("--sample-seconds", 15, 1, 3600), Int("--api-clients", 0, 0, MaxSessions));
         if (map.Count > 0) throw new UsageException($"unknown option {map.Keys.First()}");
         return o;
     }
@@ -93,8 +95,12 @@ sealed record Options(
 
 sealed class UsageException(string message) : Exception(message);
 
-/// <summary>One click of "Run cell" until every variant of the cell finished (or failed).</summary>
-sealed record RunRecord(int Session, double StartSeconds, double LatencyMs, int Tokens, string? Error);
+/// <summary>One click of "Run cell" until every variant of the cell finished (or failed), or one API completion.</summary>
+sealed record RunRecord(int Session, double StartSeconds, double LatencyMs, int Tokens, string? Error)
+{
+    /// <summary>"browser" (a session's click) or "api" (a client's completion).</summary>
+    public string Client { get; init; } = "browser";
+}
 
 /// <summary>The app's memory at one moment, from /proc/PID/status, with the machine's load average.</summary>
 sealed record MemorySample(string Label, double AtSeconds, long RssKiB, long HwmKiB, double CpuSeconds, string LoadAverage);
@@ -205,14 +211,25 @@ static partial class Program
             catch (OperationCanceledException) { }
         });
 
-        await Task.WhenAll(sessions.Select(s => Task.Run(async () =>
+        using var http = new HttpClient { BaseAddress = o.Url, Timeout = TimeSpan.FromSeconds(o.RunTimeoutSeconds) };
+        var clients = Enumerable.Range(0, o.ApiClients).Select(i => new ApiClient(i, o, http)).ToArray();
+        var browserLoops = sessions.Select(s => Task.Run(async () =>
         {
             while (runClock.Elapsed < deadline && Interlocked.Increment(ref started) <= o.MaxRuns)
             {
                 var record = await s.RunOnceAsync(runClock);
                 lock (runs) runs.Add(record);
             }
-        })));
+        }));
+        var apiLoops = clients.Select(c => Task.Run(async () =>
+        {
+            while (runClock.Elapsed < deadline && Interlocked.Increment(ref started) <= o.MaxRuns)
+            {
+                var record = await c.RunOnceAsync(runClock);
+                lock (runs) runs.Add(record);
+            }
+        }));
+        await Task.WhenAll(browserLoops.Concat(apiLoops));
         var runSeconds = runClock.Elapsed.TotalSeconds;
         sampling.Cancel();
         await sampler; await progress;
@@ -279,13 +296,15 @@ static partial class Program
         int MinRunsPerSession, int MaxRunsPerSession, long? RssStartKiB, long? RssWarmKiB, long? RssEndKiB, long? RssAfterIdleKiB,
         double? RssEndVsStartPercent, double? RssAfterIdleVsStartPercent, double? RssEndVsWarmPercent, double? RssAfterIdleVsWarmPercent,
         long? PeakRssKiB, string LoadStart, string LoadEnd,
-        double? AppCpuSeconds, int Cores);
+        double? AppCpuSeconds, int Cores, int ApiClients, int ApiRuns, int ApiErrors, double ApiP50Ms, double ApiP95Ms);
 
     static Summary Summarize(Options o, List<RunRecord> runs, List<MemorySample> samples, double runSeconds, List<string> events)
     {
-        var ok = runs.Where(r => r.Error is null).Select(r => r.LatencyMs).Order().ToList();
+        var ok = runs.Where(r => r.Error is null && r.Client == "browser").Select(r => r.LatencyMs).Order().ToList();
+        var api = runs.Where(r => r.Client == "api").ToList();
+        var apiOk = api.Where(r => r.Error is null).Select(r => r.LatencyMs).Order().ToList();
         var kinds = runs.Where(r => r.Error is not null).GroupBy(r => Kind(r.Error!)).ToDictionary(g => g.Key, g => g.Count());
-        var per = Enumerable.Range(0, o.Sessions).Select(i => runs.Count(r => r.Session == i)).ToList();
+        var per = Enumerable.Range(0, o.Sessions).Select(i => runs.Count(r => r.Session == i && r.Client == "browser")).ToList();
         MemorySample? S(string label) => samples.LastOrDefault(s => s.Label == label);
         var start = S("start"); var warm = S("warm"); var end = S("end"); var idle = S("after idle");
         bool mem = o.Pid is not null && start is not null;
@@ -297,7 +316,8 @@ static partial class Program
             mem ? start!.RssKiB : null, mem ? warm?.RssKiB : null, mem ? end?.RssKiB : null, mem ? idle?.RssKiB : null,
             Pct(end, start), Pct(idle, start), Pct(end, warm), Pct(idle, warm),
             mem ? samples.Max(s => s.HwmKiB) : null, start?.LoadAverage ?? "", end?.LoadAverage ?? "",
-            mem && end is not null && warm is not null ? end.CpuSeconds - warm.CpuSeconds : null, Environment.ProcessorCount);
+            mem && end is not null && warm is not null ? end.CpuSeconds - warm.CpuSeconds : null, Environment.ProcessorCount,
+            o.ApiClients, api.Count, api.Count(r => r.Error is not null), Percentile(apiOk, 50), Percentile(apiOk, 95));
     }
 
     static string Kind(string error) => error.Length <= 60 ? error : error[..60];
@@ -313,6 +333,8 @@ static partial class Program
         Console.WriteLine($"| runs (cell clicks, all variants) | {s.Runs} ({s.MinRunsPerSession}–{s.MaxRunsPerSession} per session) |");
         Console.WriteLine($"| errors | {s.Errors}{(s.ErrorKinds.Count > 0 ? " (" + string.Join("; ", s.ErrorKinds.Select(k => $"{k.Value}× {k.Key}")) + ")" : "")} |");
         Console.WriteLine($"| latency p50 / p95 / max (mean) | {s.P50Ms:0} / {s.P95Ms:0} / {s.MaxMs:0} ms ({s.MeanMs:0} ms) |");
+        if (s.ApiClients > 0)
+            Console.WriteLine($"| API clients: completions, errors, latency p50 / p95 | {s.ApiClients}: {s.ApiRuns}, {s.ApiErrors}, {s.ApiP50Ms:0} / {s.ApiP95Ms:0} ms |");
         Console.WriteLine($"| tokens generated | {s.Tokens} |");
         Console.WriteLine($"| aggregate tokens/s | {s.AggregateTokensPerSecond:0.0} |");
         Console.WriteLine($"| RSS start / warm / end / after idle | {Mib(s.RssStartKiB)} / {Mib(s.RssWarmKiB)} / {Mib(s.RssEndKiB)} / {Mib(s.RssAfterIdleKiB)} |");
@@ -435,5 +457,38 @@ sealed class Session(int index, Options o, IBrowser browser, List<string> events
         // leave the page first so that Blazor sends its disconnect beacon and the server ends the circuit now
         try { if (page is not null) await page.GotoAsync("about:blank", new() { Timeout = 10000 }); } catch (PlaywrightException) { }
         try { if (context is not null) await context.CloseAsync(); } catch (PlaywrightException) { }
+    }
+}
+
+/// <summary>An OpenAI-API client: posts the soak notebook's prompt to /v1/completions, greedy or sampled in turn.</summary>
+sealed class ApiClient(int index, Options o, HttpClient http)
+{
+    int calls;
+
+    public async Task<RunRecord> RunOnceAsync(Stopwatch clock)
+    {
+        double at = clock.Elapsed.TotalSeconds;
+        var watch = Stopwatch.StartNew();
+        bool sample = calls++ % 2 == 1;
+        var body = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["model"] = o.Model, ["prompt"] = "Once upon a time", ["max_tokens"] = o.MaxNewTokens, ["min_new_tokens"] = o.MaxNewTokens,
+            ["temperature"] = sample ? 0.8 : 0.0, ["top_p"] = sample ? 0.95 : 1.0, ["seed"] = index * 100_000 + calls,
+        });
+        try
+        {
+            using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync("v1/completions", content);
+            var text = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode)
+                return new RunRecord(index, at, watch.Elapsed.TotalMilliseconds, 0, $"api HTTP {(int)response.StatusCode}: {text[..Math.Min(80, text.Length)]}") { Client = "api" };
+            using var json = JsonDocument.Parse(text);
+            int tokens = json.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32();
+            return new RunRecord(index, at, watch.Elapsed.TotalMilliseconds, tokens, null) { Client = "api" };
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
+        {
+            return new RunRecord(index, at, watch.Elapsed.TotalMilliseconds, 0, $"api {e.GetType().Name}: {e.Message.Split('\n')[0]}") { Client = "api" };
+        }
     }
 }
