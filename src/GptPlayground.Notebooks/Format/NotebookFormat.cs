@@ -69,7 +69,21 @@ public static partial class NotebookFormat
         }
         else notebook.HasFrontMatter = false;
         new BodyReader(notebook, text[bodyStart..], bodyLine).Read();
+        CheckCellCount(notebook);
         return notebook;
+    }
+
+    /// <summary>
+    /// Cells a notebook may have: 1,000. The editor renders every cell, and a 10,000-cell file took 3 GB and minutes to
+    /// open; the largest example has 82.
+    /// </summary>
+    public const int MaxCells = 1000;
+
+    /// <exception cref="NotebookFormatException">More than <see cref="MaxCells"/> cells.</exception>
+    static void CheckCellCount(Notebook notebook)
+    {
+        if (notebook.Cells.Count > MaxCells)
+            throw new NotebookFormatException(null, $"the notebook has {notebook.Cells.Count:N0} cells: notebooks over {MaxCells:N0} cells are refused (split it into several notebooks)");
     }
 
     /// <summary>The variables as read, refused (with the line of the <c>variables</c> key) when a name would not write.</summary>

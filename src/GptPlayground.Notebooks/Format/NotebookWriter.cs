@@ -16,6 +16,7 @@ public static partial class NotebookFormat
     public static string Write(Notebook notebook, bool keepOutputs = true)
     {
         ArgumentNullException.ThrowIfNull(notebook);
+        CheckCellCount(notebook);
         var sb = new StringBuilder();
         bool header = NeedsFrontMatter(notebook);
         if (header) WriteFrontMatter(sb, notebook);
