@@ -118,6 +118,27 @@ public class BatchSchedulerTests
         Assert.True(largestDifference < 0.02, $"fp16 logprobs alone and batched differ by {largestDifference}");
     }
 
+    [Fact]
+    public async Task Cancelling_during_a_long_prefill_stops_it_before_any_token()
+    {
+        var folder = TestModels.TempFolder("long-prefill");
+        GptPlayground.Onnx.SynthGpt.Write(new GptPlayground.Onnx.SynthGptOptions { Layers = 4, Hidden = 256, Heads = 4, Vocab = 300, Context = 4096, Seed = 3 }, folder);
+        var model = LanguageModel.Load(folder);
+        var scheduler = new BatchScheduler(model);
+        using var cancel = new CancellationTokenSource();
+        var prompt = TestModels.RandomIds(4000, seed: 90);
+
+        var run = Collect(scheduler.GenerateAsync("a", [prompt], new DecodingSettings { NumBeams = 8, MaxNewTokens = 8 }, cancellationToken: cancel.Token));
+        await WaitFor(scheduler, f => f.Waiting == 0);              // admitted: the prefill of 4,000 tokens runs
+        await Task.Delay(50);
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        var figures = await WaitFor(scheduler, f => f.ActiveSequences == 0);
+        Assert.Equal(0, figures.Tokens);                             // ONNX Runtime's run was terminated mid-prefill
+        Assert.Equal(0, figures.Steps);
+    }
+
     static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
