@@ -199,6 +199,28 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task A_text_too_long_for_any_notebook_is_refused_in_the_page_and_the_connection_and_the_edit_before_stay()
+    {
+        app.WriteNotebook("too-long.md", Notebook("Too long", "tiny", 4));
+        var page = await app.OpenAsync("/notebooks/too-long.md");
+        var cell = page.Locator("[data-cell='1']");
+        var input = cell.GetByLabel("Input");
+        await input.EvaluateAsync("(el) => { el.focus(); el.value = 'kept text'; el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true })); }");
+        await Assertions.Expect(page.Locator(".save-state")).ToHaveTextAsync("unsaved changes");
+
+        // a paste of 6 million characters: more than a 5 MB notebook could hold, and more than the hub accepts
+        await input.EvaluateAsync("(el) => { el.value = 'x'.repeat(6000000); el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true })); }");
+
+        var notice = page.Locator("#field-limit-notice");
+        await Assertions.Expect(notice).ToBeVisibleAsync();
+        Assert.Contains("6,000,000 characters", await notice.InnerTextAsync());
+        Assert.Equal("kept text", await input.InputValueAsync());
+        await page.Keyboard.PressAsync("Control+s");                                   // the circuit is alive: saving works
+        await Assertions.Expect(page.Locator(".save-state")).ToHaveTextAsync("saved", new() { Timeout = 30000 });
+        Assert.Contains("kept text", File.ReadAllText(Path.Combine(app.Prompts, "too-long.md")));
+    }
+
+    [Fact]
     public async Task Unsaved_edit_survives_a_lost_tab_as_a_draft_offered_back()
     {
         app.WriteNotebook("draft.md", Notebook("Original", "tiny", 8));
