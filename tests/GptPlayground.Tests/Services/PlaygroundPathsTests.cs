@@ -56,6 +56,19 @@ public sealed class PlaygroundPathsTests : IDisposable
         Assert.Equal("", output.Trim());
     }
 
+    [Fact]
+    public void The_trash_of_the_default_prompts_folder_is_git_ignored()
+    {
+        // issue 14, bug 6: deleting a shipped notebook left an untracked prompts/.trash/ in `git status`
+        var trashed = Path.Combine(PlaygroundPaths.RepositoryRoot!, "prompts", GptPlayground.Notebooks.NotebookStorage.TrashFolder, "a copy.md~20261201T000000000Z.md");
+        var start = new ProcessStartInfo("git") { WorkingDirectory = PlaygroundPaths.RepositoryRoot!, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "check-ignore", "--no-index", "-q", trashed }) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        process.WaitForExit();
+
+        Assert.Equal(0, process.ExitCode);   // 1: not ignored
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(root, recursive: true); } catch (IOException) { }
