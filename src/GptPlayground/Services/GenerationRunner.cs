@@ -33,6 +33,13 @@ public sealed class RunProgress
     /// <summary>Timings of the generation, filled in while it runs.</summary>
     public GenerationStats Stats { get; } = new();
 
+    /// <summary>Time this request waited for the model to load (its first use since the app started, or since it was
+    /// unloaded); null when the model was loaded already. Never part of <see cref="Stats"/>' prefill or decode.</summary>
+    public TimeSpan? Load { get; internal set; }
+
+    /// <summary>True once the model is loaded and the prompt encoded: the request is in the model's line or running.</summary>
+    public bool ModelReady => Settings is not null;
+
     /// <summary>Raised (on a background thread) when the queue position changes; marshal to the renderer before rendering.</summary>
     public event Action? Changed;
 
@@ -68,7 +75,9 @@ public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue
         }
         var key = catalog.Resolve(request.Model);
         using var lease = catalog.Lease(key);
+        var loading = System.Diagnostics.Stopwatch.StartNew();
         var model = await catalog.GetAsync(key);
+        progress.Load = loading.Elapsed >= LoadThreshold ? loading.Elapsed : null;
         token.ThrowIfCancellationRequested();
         var ids = request.PromptIds;
         if (ids.Length == 0) throw new ArgumentException("the prompt is empty: write something for the model to continue");
@@ -98,6 +107,9 @@ public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue
         var ids = Encode(loaded, prompt, addSpecialTokens);
         return await queue.For(loaded).RunAloneAsync(session.Id, t => PromptScorer.Score(loaded, ids, topLogprobs, t), null, token);
     }
+
+    /// <summary>Getting a model that is loaded already takes microseconds; anything over this was a load (or a wait for one).</summary>
+    static readonly TimeSpan LoadThreshold = TimeSpan.FromMilliseconds(1);
 
     static int[] Encode(LanguageModel model, string text, bool addSpecialTokens) =>
         addSpecialTokens ? model.Encode(text)
