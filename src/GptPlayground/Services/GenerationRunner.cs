@@ -76,8 +76,10 @@ public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue
         var key = catalog.Resolve(request.Model);
         using var lease = catalog.Lease(key);
         var loading = System.Diagnostics.Stopwatch.StartNew();
-        var model = await catalog.GetAsync(key);
-        progress.Load = loading.Elapsed >= LoadThreshold ? loading.Elapsed : null;
+        var getting = catalog.GetAsync(key);
+        bool wasLoaded = getting.IsCompletedSuccessfully;   // a loaded model comes back synchronously
+        var model = await getting;
+        progress.Load = wasLoaded ? null : loading.Elapsed;
         token.ThrowIfCancellationRequested();
         var ids = request.PromptIds;
         if (ids.Length == 0) throw new ArgumentException("the prompt is empty: write something for the model to continue");
@@ -107,9 +109,6 @@ public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue
         var ids = Encode(loaded, prompt, addSpecialTokens);
         return await queue.For(loaded).RunAloneAsync(session.Id, t => PromptScorer.Score(loaded, ids, topLogprobs, t), null, token);
     }
-
-    /// <summary>Getting a model that is loaded already takes microseconds; anything over this was a load (or a wait for one).</summary>
-    static readonly TimeSpan LoadThreshold = TimeSpan.FromMilliseconds(1);
 
     static int[] Encode(LanguageModel model, string text, bool addSpecialTokens) =>
         addSpecialTokens ? model.Encode(text)
