@@ -92,6 +92,29 @@ public sealed partial class NotebookEditor : IDisposable
         ScheduleDraft();
     }
 
+    /// <summary>
+    /// A cell's own edit (a keystroke in its fields, a variant added...): the cell has re-rendered itself, so the editor
+    /// re-renders only when its save state changes (the first edit), not on every keystroke, which would re-diff every
+    /// cell (on the 82-cell example notebook that made typing-to-preview take 300-500 ms; docs/performance.md).
+    /// </summary>
+    void CellEdited()
+    {
+        bool wasDirty = Dirty;
+        MarkDirty();
+        skipRender = wasDirty;
+    }
+
+    /// <summary>Set by <see cref="CellEdited"/> for the render its event callback asks for next.</summary>
+    bool skipRender;
+
+    /// <inheritdoc/>
+    protected override bool ShouldRender()
+    {
+        if (!skipRender) return true;
+        skipRender = false;
+        return false;
+    }
+
     void Edit(Action edit)
     {
         edit();
