@@ -80,6 +80,7 @@ public sealed partial class NotebookEditor : IDisposable
         fallbackModel = fallback;
         loadError = error;
         notebook = loaded?.Notebook;
+        shownCells = CellsPerRender;
         version = loaded?.Version;
         keepOutputs = notebook?.PromptCells.Any(c => c.Outputs.Count > 0) ?? false;
     }
@@ -121,9 +122,28 @@ public sealed partial class NotebookEditor : IDisposable
         MarkDirty();
     }
 
+    /// <summary>Cells rendered by the first render (the server-rendered page included), and added by each render after it.</summary>
+    const int CellsPerRender = 12;
+
+    /// <summary>
+    /// How many cells are rendered so far: a long notebook appears <see cref="CellsPerRender"/> cells at a time, one
+    /// render after another, so its first cells answer input while the rest are still being built (the 82-cell example
+    /// took 5-6 s to its first answered keystroke when built in one render; docs/performance.md). Run all and saving
+    /// work on the notebook, not on what is rendered.
+    /// </summary>
+    int shownCells = CellsPerRender;
+
     /// <inheritdoc/>
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
+        if (notebook is not null && shownCells < notebook.Cells.Count)
+        {
+            await Task.Yield();   // input that arrived meanwhile is handled before the next cells are built
+            shownCells += CellsPerRender;
+            if (shownCells >= notebook.Cells.Count) shownCells = int.MaxValue;   // all there: cells added later show at once
+            StateHasChanged();
+        }
+        else if (notebook is not null) shownCells = int.MaxValue;
         if (notebook is null || draft is not null || checkedDraft) return;
         checkedDraft = true;
         try
