@@ -220,4 +220,20 @@ public class NotebookEditorTests(WebModels models) : IClassFixture<WebModels>, I
         cut.WaitForAssertion(() => Assert.Contains("Hello there, again", cut.Find("pre.prompt-text").TextContent));
         Assert.Equal(before, markdown.RenderCount);
     }
+
+    [Fact]
+    public void A_long_notebook_is_built_a_few_cells_per_render_and_ends_with_every_cell()
+    {
+        var cells = string.Concat(Enumerable.Range(1, 30).Select(n => $"\n## Zero-shot: c{n}\n\n```input\nHello {n}\n```\n"));
+        File.WriteAllText(Path.Combine(prompts, "long.md"), "---\ntitle: Long\nmodel: tiny\n---\n" + cells);
+        using var ctx = new ComponentContext();
+        List<int> counts = [];
+
+        var cut = ctx.WithPlayground(models.Directory, prompts).Render<NotebookEditor>(p => p.Add(x => x.Name, "long.md"));
+        cut.OnMarkupUpdated += (_, _) => counts.Add(cut.FindAll("[data-cell]").Count);
+
+        cut.WaitForAssertion(() => Assert.Equal(30, cut.FindAll("[data-cell]").Count), TimeSpan.FromSeconds(10));
+        Assert.Empty(cut.FindAll(".cells-pending"));
+        Assert.Contains(counts, c => c is > 0 and < 30);   // some render showed only the first cells
+    }
 }
