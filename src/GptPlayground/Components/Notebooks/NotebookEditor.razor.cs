@@ -102,19 +102,12 @@ public sealed partial class NotebookEditor : IDisposable
     {
         bool wasDirty = Dirty;
         MarkDirty();
-        skipRender = wasDirty;
+        if (!wasDirty) StateHasChanged();
     }
 
-    /// <summary>Set by <see cref="CellEdited"/> for the render its event callback asks for next.</summary>
-    bool skipRender;
-
-    /// <inheritdoc/>
-    protected override bool ShouldRender()
-    {
-        if (!skipRender) return true;
-        skipRender = false;
-        return false;
-    }
+    /// <summary><see cref="CellEdited"/> as the cells' Changed callback: with no receiver, invoking it renders nothing by itself.</summary>
+    EventCallback CellChanged => cellChanged ??= new(null, (Action)CellEdited);
+    EventCallback? cellChanged;
 
     void Edit(Action edit)
     {
