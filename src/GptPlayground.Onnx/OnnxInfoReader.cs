@@ -12,8 +12,9 @@ internal sealed class OnnxInfoReader(string path)
 {
     private readonly Dictionary<string, long> _externalFileSizes = [];
 
-    /// <summary>What one initializer's header says.</summary>
-    private sealed record TensorFacts(string Name, OnnxDataType Type, long Elements, long Bytes, string? ExternalFile);
+    /// <summary>What one initializer's header says, and where its bytes are (<paramref name="DataOffset"/> in the model
+    /// file or in <paramref name="ExternalFile"/>; null for typed data such as float_data).</summary>
+    private sealed record TensorFacts(string Name, OnnxDataType Type, long[] Dims, long Elements, long Bytes, string? ExternalFile, long? DataOffset = null);
 
     /// <summary>What the main graph holds.</summary>
     private sealed record GraphFacts(string Name, int Nodes, List<TensorFacts> Initializers, List<OnnxValueInfo> Inputs, List<OnnxValueInfo> Outputs);
@@ -47,6 +48,8 @@ internal sealed class OnnxInfoReader(string path)
         if (graph is null) throw new OnnxFormatException(path, -1, "no graph (ModelProto field 7): not an ONNX model, or a model without a graph");
 
         var initializers = graph.Initializers;
+        var copies = FindCopies(initializers);
+        var copyNames = copies.Select(c => c.Name).ToHashSet();
         var initializerNames = initializers.Select(t => t.Name).ToHashSet();
         return new OnnxModelInfo
         {
@@ -60,13 +63,85 @@ internal sealed class OnnxInfoReader(string path)
             Inputs = graph.Inputs.Where(i => !initializerNames.Contains(i.Name)).ToList(),
             Outputs = graph.Outputs,
             InitializerCount = initializers.Count,
-            ParameterCount = initializers.Sum(t => t.Elements),
+            ParameterCount = initializers.Where(t => !copyNames.Contains(t.Name)).Sum(t => t.Elements),
+            Copies = copies,
             InitializerBytes = initializers.Sum(t => t.Bytes),
             ExternalBytes = initializers.Where(t => t.ExternalFile is not null).Sum(t => t.Bytes),
             ExternalFiles = initializers.Select(t => t.ExternalFile).OfType<string>().Distinct().ToList(),
             InitializersByType = initializers.GroupBy(t => t.Type).OrderBy(g => g.Key).ToDictionary(
                 g => g.Key, g => new OnnxTypeTally(g.Count(), g.Sum(t => t.Elements), g.Sum(t => t.Bytes))),
         };
+    }
+
+    /// <summary>Matrices sampled per candidate pair: enough that two different trained or random matrices never agree.</summary>
+    private const int CopySamples = 64;
+
+    /// <summary>
+    /// Initializers that repeat an earlier one: a matrix with the same element type and the same shape, or the
+    /// transposed shape, whose values agree at <see cref="CopySamples"/> positions spread over it (read directly, so
+    /// the check costs a few kilobytes of reads, not the weights). Exporters write tied input/output embeddings this
+    /// way: GPT-2's <c>wte</c> [vocab, hidden] and a transposed copy [hidden, vocab] for the output MatMul. Only
+    /// matrices of 4,096 elements or more are compared (small constant tensors such as norms start out equal).
+    /// </summary>
+    private List<OnnxCopiedInitializer> FindCopies(List<TensorFacts> initializers)
+    {
+        var matrices = initializers.Where(t => t.Dims.Length == 2 && t.Elements >= 4096 && t.DataOffset is not null
+                                               && t.Type.ByteLength(1) is > 0 && t.Bytes == t.Type.ByteLength(t.Elements)).ToList();
+        List<OnnxCopiedInitializer> copies = [];
+        if (matrices.Count < 2) return copies;
+        Dictionary<string, FileStream> files = [];
+        try
+        {
+            for (int b = 1; b < matrices.Count; b++)
+                for (int a = 0; a < b; a++)
+                {
+                    var (first, second) = (matrices[a], matrices[b]);
+                    if (first.Type != second.Type || first.Elements != second.Elements || copies.Any(c => c.Name == first.Name)) continue;
+                    bool same = first.Dims.SequenceEqual(second.Dims), transposed = first.Dims[0] == second.Dims[1] && first.Dims[1] == second.Dims[0];
+                    if (!same && !transposed) continue;
+                    if (!SamplesAgree(files, first, second, transposed)) continue;
+                    copies.Add(new OnnxCopiedInitializer(second.Name, first.Name, transposed && !same));
+                    break;
+                }
+        }
+        finally
+        {
+            foreach (var f in files.Values) f.Dispose();
+        }
+        return copies;
+    }
+
+    /// <summary>Compares <paramref name="first"/>[i, j] with <paramref name="second"/>[i, j] (or [j, i] when transposed) at spread positions.</summary>
+    private bool SamplesAgree(Dictionary<string, FileStream> files, TensorFacts first, TensorFacts second, bool transposed)
+    {
+        int size = (int)first.Type.ByteLength(1)!.Value;
+        long rows = first.Dims[0], cols = first.Dims[1];
+        Span<byte> x = stackalloc byte[16], y = stackalloc byte[16];
+        ulong state = 0x9E3779B97F4A7C15;
+        for (int k = 0; k < CopySamples; k++)
+        {
+            state = state * 6364136223846793005 + 1442695040888963407;   // a fixed LCG: the same positions every read
+            long i = k == 0 ? 0 : k == 1 ? rows - 1 : (long)((state >> 11) % (ulong)rows);
+            long j = k == 0 ? 0 : k == 1 ? cols - 1 : (long)((state >> 29) % (ulong)cols);
+            long inSecond = transposed ? j * rows + i : i * cols + j;
+            ReadAt(files, first, (i * cols + j) * size, x[..size]);
+            ReadAt(files, second, inSecond * size, y[..size]);
+            if (!x[..size].SequenceEqual(y[..size])) return false;
+        }
+        return true;
+    }
+
+    private void ReadAt(Dictionary<string, FileStream> files, TensorFacts tensor, long offset, Span<byte> into)
+    {
+        string file = tensor.ExternalFile ?? "";
+        if (!files.TryGetValue(file, out var stream))
+        {
+            string full = tensor.ExternalFile is null ? path
+                : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, tensor.ExternalFile);
+            files[file] = stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        }
+        stream.Position = tensor.DataOffset!.Value + offset;
+        stream.ReadExactly(into);
     }
 
     private static (string Domain, long Version) ReadOpset(ProtoReader r, long end)
@@ -109,7 +184,7 @@ internal sealed class OnnxInfoReader(string path)
         List<long> dims = [];
         var type = OnnxDataType.Undefined;
         string name = "";
-        long? rawBytes = null;
+        long? rawBytes = null, rawOffset = null;
         long stringBytes = 0;
         bool external = false;
         Dictionary<string, string> externalInfo = [];
@@ -124,7 +199,10 @@ internal sealed class OnnxInfoReader(string path)
                     break;
                 case F.Tensor.DataType: type = (OnnxDataType)(int)field.Varint("TensorProto.data_type"); break;
                 case F.Tensor.Name: name = field.String("TensorProto.name"); break;
-                case F.Tensor.RawData: rawBytes = field.Bytes("TensorProto.raw_data"); break;
+                case F.Tensor.RawData:
+                    rawBytes = field.Bytes("TensorProto.raw_data");
+                    rawOffset = r.Position - rawBytes;
+                    break;
                 case F.Tensor.StringData: stringBytes += field.Bytes("TensorProto.string_data"); break;
                 case F.Tensor.ExternalData:
                     var (key, value) = ReadEntry(r, field.Message("TensorProto.external_data"));
@@ -148,11 +226,11 @@ internal sealed class OnnxInfoReader(string path)
         if (external)
         {
             var (file, bytes) = CheckExternal(r, start, label, externalInfo, expectedBytes);
-            return new TensorFacts(name, type, elements, bytes, file);
+            return new TensorFacts(name, type, [.. dims], elements, bytes, file, ParseEntry(r, start, label, externalInfo, "offset") ?? 0);
         }
         if (rawBytes is { } raw && expectedBytes is { } expected && raw != expected)
             throw r.Error(start, $"{label} ({type}[{string.Join(", ", dims)}]) needs {expected} bytes of raw_data, it has {raw}");
-        return new TensorFacts(name, type, elements, rawBytes ?? expectedBytes ?? stringBytes, null);
+        return new TensorFacts(name, type, [.. dims], elements, rawBytes ?? expectedBytes ?? stringBytes, null, rawOffset);
     }
 
     /// <summary>Checks an external tensor's location/offset/length against its data file; returns the file and byte count.</summary>

@@ -6,6 +6,12 @@ namespace GptPlayground.Onnx;
 /// <param name="Bytes">Their total data size, external data included.</param>
 public sealed record OnnxTypeTally(int Tensors, long Elements, long Bytes);
 
+/// <summary>An initializer that repeats an earlier one (the export's copy of a tied weight).</summary>
+/// <param name="Name">The copy, not counted in <see cref="OnnxModelInfo.ParameterCount"/>.</param>
+/// <param name="CopyOf">The initializer it repeats (counted).</param>
+/// <param name="Transposed">Whether the copy is stored transposed ([hidden, vocab] for a [vocab, hidden] embedding).</param>
+public sealed record OnnxCopiedInitializer(string Name, string CopyOf, bool Transposed);
+
 /// <summary>
 /// Facts about an ONNX model file, read without ONNX Runtime and without loading the weights:
 /// versions, producer, the main graph's inputs and outputs, and its initializers (parameter count,
@@ -50,10 +56,16 @@ public sealed record OnnxModelInfo
     /// <summary>Number of initializers (weight tensors) in the main graph.</summary>
     public required int InitializerCount { get; init; }
 
-    /// <summary>Total elements of all initializers: the parameter count when the initializers are the weights.</summary>
+    /// <summary>
+    /// Total elements of the distinct initializers: the parameter count when the initializers are the weights. A
+    /// copy of another initializer (<see cref="Copies"/>: tied embeddings exported twice) is counted once.
+    /// </summary>
     public required long ParameterCount { get; init; }
 
-    /// <summary>Total data size of all initializers in bytes, inline and external.</summary>
+    /// <summary>Initializers that repeat another (same or transposed shape, same values); empty for most models.</summary>
+    public IReadOnlyList<OnnxCopiedInitializer> Copies { get; init; } = [];
+
+    /// <summary>Total data size of all initializers in bytes, inline and external (copies included: they are stored).</summary>
     public required long InitializerBytes { get; init; }
 
     /// <summary>The part of <see cref="InitializerBytes"/> stored in external data files.</summary>

@@ -11,6 +11,29 @@ public sealed class OnnxModelInfoTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    [Fact]
+    public void Counts_the_shipped_models_tied_embedding_once_and_names_its_transposed_copy()
+    {
+        // issue 14, bug 10: the PyTorch export of models/playground-mini stores wte [2048, 128] and a transposed copy
+        // [128, 2048] for the output MatMul; the card said 1.4M parameters, the training log 1,088,256
+        var model = Path.Combine(RepositoryRoot(), "models", "playground-mini", "model.onnx");
+
+        var info = OnnxModelInfo.Read(model);
+
+        var copy = Assert.Single(info.Copies);
+        Assert.Equal("g.wte.weight", copy.CopyOf);
+        Assert.True(copy.Transposed);
+        Assert.Equal(1_088_256, info.ParameterCount);
+        Assert.Equal((1_088_256L + 2048 * 128) * 4, info.InitializerBytes);   // the copy is still stored
+    }
+
+    static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "GptPlayground.sln"))) return dir.FullName;
+        throw new InvalidOperationException("the tests run outside the checkout: models/playground-mini is not reachable");
+    }
+
     [Theory]
     [MemberData(nameof(Variants.All), MemberType = typeof(Variants))]
     public void Counts_exactly_the_parameters_the_options_promise(string variant)
@@ -22,6 +45,7 @@ public sealed class OnnxModelInfoTests : IDisposable
 
         var type = options.Fp16 ? OnnxDataType.Float16 : OnnxDataType.Float;
         Assert.Equal(options.ParameterCount, info.ParameterCount);
+        Assert.Empty(info.Copies);   // tied embeddings share one initializer here; untied ones are different random matrices
         Assert.Equal(options.WeightBytes, info.InitializerBytes);
         var tally = Assert.Single(info.InitializersByType);
         Assert.Equal(type, tally.Key);

@@ -71,6 +71,12 @@ public static class SynthGpt
         return new SynthGptResult(outDir, modelPath, dataPath, configPath, tokenizerPath, options.ParameterCount, files.OfType<string>().ToList());
     }
 
+    /// <summary>
+    /// The config.json key under which a synthetic model records how it was made (seed, layout...). Its presence marks
+    /// the folder as random weights, which the app never picks as the default model over a trained one.
+    /// </summary>
+    public const string MarkerKey = "gptplayground_synth";
+
     /// <summary>ONNX Runtime GenAI's model description, written when <see cref="SynthGptOptions.GenAiConfig"/> is set.</summary>
     public const string GenAiConfigFileName = "genai_config.json";
 
@@ -104,7 +110,7 @@ public static class SynthGpt
         ["tie_word_embeddings"] = o.TiedEmbeddings,
         ["torch_dtype"] = o.Fp16 ? "float16" : "float32",
         ["use_cache"] = true,
-        ["gptplayground_synth"] = new Dictionary<string, object>
+        [MarkerKey] = new Dictionary<string, object>
         {
             ["seed"] = o.Seed,
             ["layout"] = o.Layout.ToString(),

@@ -29,7 +29,9 @@ public static class GenerateVerb
         catalog.Resolve(modelName);                    // an unknown model fails before any prompt file is read
         var texts = ReadPrompts(a);
         if (catalog.Remote(modelName) is { } remote) return await RemoteAsync(context, a, catalog, remote, texts, settings, topLogprobs, cancellationToken);
+        var loading = System.Diagnostics.Stopwatch.StartNew();
         var model = await catalog.GetAsync(modelName, provider);
+        var load = loading.Elapsed;
         ModelArgs.ReportAuto(context, provider, model);
         var prompts = texts.Select(p => p.Ids ?? model.Encode(p.Text!)).ToList();
         if (prompts.Any(p => p.Length == 0)) throw new CliException("the prompt is empty after tokenization: give some text or token ids");
@@ -65,7 +67,7 @@ public static class GenerateVerb
                 var score = scores[i] is { } sc ? $", score {sc.ToString("0.####", CultureInfo.InvariantCulture)}" : "";
                 context.Out.WriteLine($"--- sequence {i} (prompt {i / resolved.NumReturnSequences!.Value}, {Name(finishes[i])}{score}) ---\n{outputs[i]}");
             }
-        context.Error.WriteLine($"[{model.Folder.Name} on {model.Provider.Name}; {resolved.Summary()}; finish {string.Join(",", finishes.Select(Name))}; {stats.Tokens} tokens; prefill {stats.Prefill.TotalMilliseconds:0.0} ms; decode {stats.DecodeTokensPerSecond(prompts.Count):0.0} tokens/s]");
+        context.Error.WriteLine($"[{model.Folder.Name} on {model.Provider.Name}; {resolved.Summary()}; finish {string.Join(",", finishes.Select(Name))}; {stats.Tokens} tokens; {TimingText.Of(stats, prompts.Count, load).Replace(" · ", "; ")}]");
         return 0;
     }
 

@@ -1,5 +1,6 @@
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Runtime;
+using GptPlayground.Services;
 
 namespace GptPlayground.Cli;
 
@@ -8,11 +9,11 @@ static class ModelArgs
 {
     /// <summary>
     /// <c>--model NAME|PATH</c>, or when it is absent the catalog's default model (the embedded
-    /// playground-mini unless models/ holds another usable model).
+    /// playground-mini unless models/ holds another trained model; see <see cref="ModelChoice.Default"/>).
     /// </summary>
     /// <exception cref="CliException">No --model and no usable model in the catalog.</exception>
     public static string ModelName(CliArgs args, ModelCatalog catalog) =>
-        args.Get("model") ?? catalog.DefaultModel()
+        args.Get("model") ?? ModelChoice.Default(catalog)
         ?? throw new CliException($"--model NAME|PATH is required: {catalog.Directory} holds no usable model (see `gptplayground models`)");
 
     /// <summary>With <c>--provider auto</c>, says on stderr which provider was chosen and why.</summary>

@@ -26,7 +26,8 @@ public static class ModelsVerb
             context.Out.WriteLine($"{e.Name}  [{e.Status}]");
             if (e.Card is { } c)
             {
-                context.Out.WriteLine($"  parameters {Format(c.Parameters)}, layers {c.Layers}, heads {Q(c.Heads)}, kv heads {Q(c.KvHeads)}, hidden {Q(c.Hidden)}, context {Q(c.ContextLength)}, vocab {Q(c.VocabSize)}");
+                var tied = Services.TiedWeights.Note(c) is { } note ? $" ({note})" : "";
+                context.Out.WriteLine($"  parameters {Format(c.Parameters)}{tied}, layers {c.Layers}, heads {Q(c.Heads)}, kv heads {Q(c.KvHeads)}, hidden {Q(c.Hidden)}, context {Q(c.ContextLength)}, vocab {Q(c.VocabSize)}");
                 context.Out.WriteLine($"  layout {c.Layout}; {c.Dtype}; tokenizer {c.Tokenizer}; file {c.File}");
             }
         }

@@ -39,7 +39,7 @@ public static class RunVerb
             index++;
             if (cell is not PromptCell prompt) continue;
             cancellationToken.ThrowIfCancellationRequested();
-            var modelName = CellRunner.ModelOf(notebook, prompt, fallback: null) ?? catalog.DefaultModel()
+            var modelName = CellRunner.ModelOf(notebook, prompt, fallback: null) ?? ModelChoice.Default(catalog)
                 ?? throw new CliException($"cell {index} ({prompt.Name}) names no model, the notebook has none and {catalog.Directory} has no usable model: add 'model: NAME' to the front matter");
             PreparedCell prepared;
             try { prepared = await runner.PrepareAsync(new CellRunRequest(notebook, prompt, modelName), cancellationToken); }

@@ -5,7 +5,8 @@ namespace GptPlayground.Cli;
 /// <summary>
 /// <c>synth-model --out DIR --layers N --hidden N --heads N --vocab N [--kv-heads N] [--context N] [--fp16]
 /// [--int32-inputs] [--no-position-ids] [--layout optimum|merged|stacked] [--external-data] [--seed S] [--genai-config]</c>:
-/// writes a random-weight GPT-style decoder, so anyone can test speed and layouts at a given size without downloads;
+/// writes a random-weight GPT-style decoder, so anyone can test speed and layouts at a given size without downloads
+/// (marked synthetic, so it never becomes the default model over a trained one: <see cref="Services.ModelChoice"/>);
 /// <c>--genai-config</c> adds ONNX Runtime GenAI's genai_config.json (for <c>bench --compare-genai</c>).
 /// </summary>
 public static class SynthModelVerb
@@ -43,6 +44,7 @@ public static class SynthModelVerb
         var clock = System.Diagnostics.Stopwatch.StartNew();
         SynthGpt.Write(options, outDir);
         context.Out.WriteLine($"wrote {outDir}: {ModelsVerb.Format(options.ParameterCount)} parameters ({options.Layers} layers, {options.Hidden} hidden, {options.Heads} heads, vocab {options.Vocab}) in {clock.Elapsed.TotalSeconds:0.0} s");
+        context.Out.WriteLine("random weights, marked synthetic in its config.json: name it with --model; it is never the default while a trained model is there");
         return Task.FromResult(0);
     }
 }

@@ -33,6 +33,13 @@ public sealed class RunProgress
     /// <summary>Timings of the generation, filled in while it runs.</summary>
     public GenerationStats Stats { get; } = new();
 
+    /// <summary>Time this request waited for the model to load (its first use since the app started, or since it was
+    /// unloaded); null when the model was loaded already. Never part of <see cref="Stats"/>' prefill or decode.</summary>
+    public TimeSpan? Load { get; internal set; }
+
+    /// <summary>True once the model is loaded and the prompt encoded: the request is in the model's line or running.</summary>
+    public bool ModelReady => Settings is not null;
+
     /// <summary>Raised (on a background thread) when the queue position changes; marshal to the renderer before rendering.</summary>
     public event Action? Changed;
 
@@ -68,7 +75,11 @@ public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue
         }
         var key = catalog.Resolve(request.Model);
         using var lease = catalog.Lease(key);
-        var model = await catalog.GetAsync(key);
+        var loading = System.Diagnostics.Stopwatch.StartNew();
+        var getting = catalog.GetAsync(key);
+        bool wasLoaded = getting.IsCompletedSuccessfully;   // a loaded model comes back synchronously
+        var model = await getting;
+        progress.Load = wasLoaded ? null : loading.Elapsed;
         token.ThrowIfCancellationRequested();
         var ids = request.PromptIds;
         if (ids.Length == 0) throw new ArgumentException("the prompt is empty: write something for the model to continue");

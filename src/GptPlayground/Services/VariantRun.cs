@@ -99,14 +99,32 @@ public sealed class VariantRun(string name, string summary)
     /// <summary>Timings of the last run (prefill, decode).</summary>
     public GenerationStats Stats { get; private set; } = new();
 
-    /// <summary>The status line: waiting / generating / finished, with tokens and tokens/s.</summary>
+    /// <summary>Time the last run waited for its model to load; null when the model was loaded already.</summary>
+    public TimeSpan? Load { get; private set; }
+
+    /// <summary>What the running column is doing before its first token: loading the model, waiting for the prompt
+    /// pass, or a beam search (whose beams come out only at the end).</summary>
+    Decoding.DecodingMode? mode;
+    bool modelReady;
+
+    /// <summary>The status line: waiting / loading / searching / generating / finished, with tokens and the timings
+    /// (<see cref="TimingText"/>: load, prefill and decode apart).</summary>
     public string Status =>
         QueuePosition is int place && Running ? $"waiting in queue: position {place}"
-        : Running && TokenCount == 0 ? "loading…"
+        : Running && TokenCount == 0 ? (!modelReady ? "loading the model…" : mode == Decoding.DecodingMode.Beam ? "searching (beam search)…" : "reading the prompt…")
         : !Running && Sequences.Count == 0 && Error is null && !Cancelled ? "not run yet"
-        : $"{TokenCount} token{(TokenCount == 1 ? "" : "s")} · {TokensPerSecond:0.0} tokens/s"
+        : $"{TokenCount} token{(TokenCount == 1 ? "" : "s")}" + Timings()
           + (Seed is ulong s ? $" · seed {s}" : "")
           + (Running ? " · generating…" : Cancelled ? " · cancelled" : Error is not null ? " · failed" : Finishes());
+
+    /// <summary>" · load … · prefill … · decode …" from the engine's timings; a remote run's speed as measured here.</summary>
+    string Timings()
+    {
+        if (remoteRun || (Stats.Tokens == 0 && TokensPerSecond > 0))   // remote, or a saved output
+            return $" · {TokensPerSecond:0.0} tokens/s";
+        var text = TimingText.Of(Stats, Math.Max(1, Sequences.Count), Load);
+        return text.Length == 0 ? "" : " · " + text;
+    }
 
     string Finishes()
     {
@@ -127,6 +145,9 @@ public sealed class VariantRun(string name, string summary)
         progress.Changed += () =>
         {
             QueuePosition = progress.QueuePosition;
+            Load = progress.Load;
+            modelReady = progress.ModelReady;
+            mode = progress.Settings?.Mode;
             PromptTokens = progress.PromptTokens;
             Seed = progress.Settings?.Mode == Decoding.DecodingMode.Sample ? progress.Settings.Seed : null;
             _ = render();
@@ -144,6 +165,7 @@ public sealed class VariantRun(string name, string summary)
                 TokenCount++;
                 firstToken ??= clock.Elapsed;
                 remote |= step.Token == RemoteGeneration.UnknownToken;
+                remoteRun = remote;
                 TokensPerSecond = Speed(progress.Stats, clock.Elapsed - firstToken.Value, remote);
                 if (sinceRender.Elapsed >= RenderInterval)
                 {
@@ -169,11 +191,15 @@ public sealed class VariantRun(string name, string summary)
             Running = false;
             QueuePosition = null;
             Elapsed = clock.Elapsed;
+            Load = progress.Load;
             TokensPerSecond = Speed(progress.Stats, firstToken is { } first ? clock.Elapsed - first : TimeSpan.Zero, remote);
             remoteTime = remote ? clock.Elapsed : null;
         }
         await render();
     }
+
+    /// <summary>True when the run's steps come from a remote server (no engine timings).</summary>
+    bool remoteRun;
 
     /// <summary>Wall time of a run the engine did not time (a remote model's, whose steps have no token ids): from the start to the last token.</summary>
     TimeSpan? remoteTime;
@@ -186,7 +212,7 @@ public sealed class VariantRun(string name, string summary)
         !remote ? stats.DecodeTokensPerSecond(Math.Max(1, Sequences.Count))
         : TokenCount > 1 && sinceFirstToken > TimeSpan.Zero ? (TokenCount - 1) / sinceFirstToken.TotalSeconds : 0;
 
-    /// <summary>Clears the column and marks it running ("loading…") before its run starts.</summary>
+    /// <summary>Clears the column and marks it running ("loading the model…") before its run starts.</summary>
     public void Begin()
     {
         Sequences.Clear();
@@ -195,6 +221,12 @@ public sealed class VariantRun(string name, string summary)
         Running = true;
         TokenCount = 0;
         TokensPerSecond = 0;
+        Load = null;
+        modelReady = false;
+        mode = null;
+        remoteTime = null;
+        remoteRun = false;
+        Stats = new();
     }
 
     /// <summary>Shows an error in the column without running (ends a <see cref="Begin"/>).</summary>
@@ -217,6 +249,9 @@ public sealed class VariantRun(string name, string summary)
     public void ShowSaved(GptPlayground.Notebooks.CellOutput output)
     {
         Sequences.Clear();
+        Stats = new();
+        Load = null;
+        remoteRun = false;
         Sequences.Add(SequenceOutput.FromText(output.Text, Enum.TryParse<FinishReason>(output.Finish, ignoreCase: true, out var f) ? f : null));
         TokenCount = output.Tokens ?? 0;
         TokensPerSecond = output.TokensPerSecond ?? 0;

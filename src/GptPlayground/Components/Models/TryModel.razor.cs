@@ -90,15 +90,15 @@ public sealed partial class TryModel : IDisposable
         }
         if (column.Error is { } error) Error = error;
         var finish = column.Sequences.FirstOrDefault()?.Finish;
-        Status = Summary(column.TokenCount, column.Stats,
+        Status = Summary(column.TokenCount, column.Stats, column.Load,
             column.Cancelled ? "cancelled" : column.Error is not null ? "failed" : finish is { } f ? Describe(f) : "stopped");
     }
 
     /// <summary>The status line while the run is going: its place in the queue, loading, or the tokens so far.</summary>
     static string Progress(VariantRun column) =>
         column.QueuePosition is int place ? $"waiting in queue: position {place}"
-        : column.TokenCount == 0 ? "loading the model…"
-        : $"{column.PromptTokens} prompt tokens · {column.TokenCount} generated · {column.Stats.DecodeTokensPerSecond(1):0.0} tokens/s · generating…";
+        : column.TokenCount == 0 ? column.Status
+        : $"{column.PromptTokens} prompt tokens · {column.TokenCount} generated · {TimingText.Of(column.Stats, 1, column.Load)} · generating…";
 
     /// <summary>Stops the running generation (the engine checks the token every step).</summary>
     void Cancel() => cancel?.Cancel();
@@ -106,8 +106,8 @@ public sealed partial class TryModel : IDisposable
     /// <summary>Leaving the page or closing the circuit cancels a running generation.</summary>
     public void Dispose() => cancel?.Cancel();
 
-    static string Summary(int tokens, GenerationStats stats, string how) =>
-        $"{tokens} token{(tokens == 1 ? "" : "s")} · prefill {stats.Prefill.TotalMilliseconds:0.#} ms · {stats.DecodeTokensPerSecond(1):0.0} tokens/s · {how}";
+    static string Summary(int tokens, GenerationStats stats, TimeSpan? load, string how) =>
+        $"{tokens} token{(tokens == 1 ? "" : "s")} · {TimingText.Of(stats, 1, load)} · {how}";
 
     static string Describe(FinishReason reason) => reason switch
     {

@@ -69,7 +69,7 @@ public sealed partial class NotebookEditor : IDisposable
         {
             var entries = Catalog.List();
             var names = entries.Where(e => e.IsOk).Select(e => e.Name).ToList();
-            var preferred = Catalog.DefaultModel();
+            var preferred = ModelChoice.Default(Catalog);
             try { return (Storage.Open(Name), (string?)null, names, preferred); }
             catch (Exception e) when (e is NotebookStorageException or NotebookFormatException or IOException or UnauthorizedAccessException)
             {
@@ -80,6 +80,7 @@ public sealed partial class NotebookEditor : IDisposable
         fallbackModel = fallback;
         loadError = error;
         notebook = loaded?.Notebook;
+        shownCells = CellsPerRender;
         version = loaded?.Version;
         keepOutputs = notebook?.PromptCells.Any(c => c.Outputs.Count > 0) ?? false;
     }
@@ -92,15 +93,50 @@ public sealed partial class NotebookEditor : IDisposable
         ScheduleDraft();
     }
 
+    /// <summary>
+    /// A cell's own edit (a keystroke in its fields, a variant added...): the cell has re-rendered itself, so the editor
+    /// re-renders only when its save state changes (the first edit), not on every keystroke, which would re-diff every
+    /// cell (on the 82-cell example notebook that made typing-to-preview take 300-500 ms; docs/performance.md).
+    /// </summary>
+    void CellEdited()
+    {
+        bool wasDirty = Dirty;
+        MarkDirty();
+        if (!wasDirty) StateHasChanged();
+    }
+
+    /// <summary><see cref="CellEdited"/> as the cells' Changed callback: with no receiver, invoking it renders nothing by itself.</summary>
+    EventCallback CellChanged => cellChanged ??= new(null, (Action)CellEdited);
+    EventCallback? cellChanged;
+
     void Edit(Action edit)
     {
         edit();
         MarkDirty();
     }
 
+    /// <summary>Cells rendered by the first render (the server-rendered page included), and added by each render after it.</summary>
+    const int CellsPerRender = 12;
+
+    /// <summary>
+    /// How many cells are rendered so far: a long notebook appears <see cref="CellsPerRender"/> cells at a time, one
+    /// render after another, so its first cells answer input while the rest are still being built (the 82-cell example
+    /// took 5-6 s to its first answered keystroke when built in one render; docs/performance.md). Run all and saving
+    /// work on the notebook, not on what is rendered.
+    /// </summary>
+    int shownCells = CellsPerRender;
+
     /// <inheritdoc/>
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
+        if (notebook is not null && shownCells < notebook.Cells.Count)
+        {
+            await Task.Yield();   // input that arrived meanwhile is handled before the next cells are built
+            shownCells += CellsPerRender;
+            if (shownCells >= notebook.Cells.Count) shownCells = int.MaxValue;   // all there: cells added later show at once
+            StateHasChanged();
+        }
+        else if (notebook is not null) shownCells = int.MaxValue;
         if (notebook is null || draft is not null || checkedDraft) return;
         checkedDraft = true;
         try

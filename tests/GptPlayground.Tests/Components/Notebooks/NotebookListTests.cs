@@ -1,4 +1,5 @@
 using GptPlayground.Components.Notebooks;
+using GptPlayground.Notebooks;
 using GptPlayground.Tests.Web;
 
 namespace GptPlayground.Tests.Components.Notebooks;
@@ -105,5 +106,37 @@ public class NotebookListTests(WebModels models) : IClassFixture<WebModels>, IDi
 
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.Find("[role=alert]").TextContent));
         Assert.Empty(Directory.GetFiles(prompts, "*.md"));
+    }
+
+    [Fact]
+    public void A_name_over_the_limit_is_refused_with_a_message_naming_the_limit_and_no_server_path()
+    {
+        // issue 14, bug 5: a 300-character name showed a raw IOException with the internal temp file's path
+        using var ctx = new ComponentContext();
+        var cut = Render(ctx);
+
+        cut.Find("input[aria-label='New notebook name']").Input(new string('n', 300));
+        cut.Find("button[aria-label='New notebook']").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains($"at most {NotebookStorage.MaxNamePartBytes} bytes", cut.Find("[role=alert]").TextContent));
+        var message = cut.Find("[role=alert]").TextContent;
+        Assert.DoesNotContain(prompts, message);
+        Assert.DoesNotContain(".tmp", message);
+        Assert.Empty(Directory.GetFiles(prompts, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Deleting_a_name_with_a_space_keeps_the_space_in_the_trash_file()
+    {
+        // issue 14, bug 6: "renamed-nb copy.md" went to .trash/renamed-nb%20copy.md~...Z.md
+        File.WriteAllText(Path.Combine(prompts, "renamed-nb copy.md"), "---\ntitle: Copy\n---\n\nText.\n");
+        using var ctx = new ComponentContext();
+        var cut = Render(ctx);
+
+        cut.Find("button[aria-label='Delete renamed-nb copy.md']").Click();
+        cut.WaitForState(() => !File.Exists(Path.Combine(prompts, "renamed-nb copy.md")));
+
+        var trashed = Path.GetFileName(Assert.Single(Directory.GetFiles(Path.Combine(prompts, NotebookStorage.TrashFolder))));
+        Assert.StartsWith("renamed-nb copy.md~", trashed);
     }
 }
