@@ -22,6 +22,9 @@ public sealed class CellRunState
     /// <summary>The N-sample answer distribution of one of the cell's variants (its options and last run).</summary>
     public SampleDistributionRun Distribution { get; } = new();
 
+    /// <summary>The cell's output diff: which two outputs it compares, and the outputs the notebook file holds.</summary>
+    public OutputDiffState Diff { get; } = new();
+
     /// <summary>The prompt-style comparison's columns, once run.</summary>
     public List<VariantRun>? StyleRuns { get; set; }
 

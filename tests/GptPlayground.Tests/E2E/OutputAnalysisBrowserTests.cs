@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace GptPlayground.Tests.E2E;
 
-/// <summary>The answer distribution of a variant in a real browser (and its screenshot when PLAYGROUND_SCREENSHOTS names a folder).</summary>
+/// <summary>The answer distribution of a variant and the diff of two columns in a real browser (screenshots when PLAYGROUND_SCREENSHOTS names a folder).</summary>
 [Trait("Category", "Browser")]
 public class OutputAnalysisBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
@@ -63,4 +63,34 @@ public class OutputAnalysisBrowserTests(BrowserApp app) : IClassFixture<BrowserA
             await panel.ScreenshotAsync(new() { Path = Path.Combine(dir, "answer-distribution-1366.png") });
         }
     }
+
+    [Fact]
+    public async Task Diff_outputs_marks_the_words_two_columns_disagree_on()
+    {
+        app.WriteNotebook("antonyms-diff.md", Notebook(BrowserApp.DemoModel).Replace("max_new_tokens: 8", "max_new_tokens: 24").Replace("  stop:\n    - \"\\n\"\n", "")
+            .Replace("Q: What is the opposite of rough?\nA:", "The old man walked"));
+        var page = await app.OpenAsync("/notebooks/antonyms-diff.md");
+        var cell = page.Locator("[data-cell='1']");
+        await cell.GetByRole(AriaRole.Button, new() { Name = "Run cell" }).ClickAsync();
+        foreach (var column in await cell.Locator(".variant-status").AllAsync())
+            await BrowserApp.WaitForText(column, s => s.Contains("finished"));
+        var panel = cell.Locator(".output-diff");
+
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Diff outputs" }).ClickAsync();
+
+        var greedy = await cell.Locator("[data-variant='greedy'] .output-text").First.InnerTextAsync();
+        var sampled = await cell.Locator("[data-variant='t1'] .output-text").First.InnerTextAsync();
+        var text = panel.Locator(".diff-text");
+        await Assertions.Expect(text).ToBeVisibleAsync();
+        var kept = string.Concat(await text.Locator("span, del").AllInnerTextsAsync());
+        Assert.Equal(Squash(greedy), Squash(kept));
+        if (greedy != sampled) Assert.True(await text.Locator("del, ins").CountAsync() > 0);
+        if (BrowserApp.ScreenshotFolder is { } dir)
+        {
+            Directory.CreateDirectory(dir);
+            await cell.Locator(".cell-outputs").ScreenshotAsync(new() { Path = Path.Combine(dir, "output-diff-1366.png") });
+        }
+    }
+
+    static string Squash(string s) => string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }
