@@ -103,6 +103,7 @@ public static class CommandLine
                                          [--layout optimum|merged|stacked] [--external-data] [--genai-config]
                gptplayground notebook check NOTEBOOK.md
                gptplayground run NOTEBOOK.md [--out FILE] [--json] [--models DIR] [--provider P]
+                                 [--samples N] [--normalize exact|trimmed|case-folded|first-line]
 
         serve is the default verb: the web app on http://127.0.0.1:5080.
         Without --model: the first usable model in models/, the embedded playground-mini only when there is no other.

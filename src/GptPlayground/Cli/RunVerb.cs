@@ -12,20 +12,27 @@ namespace GptPlayground.Cli;
 /// <c>run NOTEBOOK.md [--out FILE] [--json] [--models DIR] [--provider P]</c>: runs every prompt cell with every
 /// decoding variant through the <see cref="CellRunner"/> (the UI's path, one variant after another) on its model (the cell's, else the notebook's, else the catalog's default), prints a table
 /// (cell, variant, output, tokens/s) or, with --json, one JSON document; --out writes the notebook with the outputs
-/// kept (markdown), or JSON when FILE ends in .json.
+/// kept (markdown), or JSON when FILE ends in .json. <c>--samples N</c> draws N sequences per sampling variant (one
+/// batched request) and gives each such row its answers grouped after <c>--normalize</c> (default trimmed).
 /// </summary>
 public static class RunVerb
 {
-    static readonly string[] Options = ["out", "models", "provider"];
+    static readonly string[] Options = ["out", "models", "provider", "samples", "normalize"];
 
     /// <summary>One run of one cell with one variant.</summary>
     public sealed record RunRow(int Cell, string CellName, string Kind, string Model, string Variant, string Prompt, int PromptTokens, string? Format,
-        IReadOnlyList<string> Notes, string Output, int Tokens, string Finish, double TimeMs, double TokensPerSecond, ulong? Seed, string? Expected, bool? Matches);
+        IReadOnlyList<string> Notes, string Output, int Tokens, string Finish, double TimeMs, double TokensPerSecond, ulong? Seed, string? Expected, bool? Matches)
+    {
+        /// <summary>With <c>--samples N</c>, a sampling variant's N outputs grouped into answers (<see cref="SampleDistribution"/>); else null.</summary>
+        public SampleDistribution? Distribution { get; init; }
+    }
 
     public static async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var a = CliArgs.Parse("run", args, Options, ["json"]);
-        if (a.Positional is not [var path]) throw new CliException("usage: gptplayground run NOTEBOOK.md [--out FILE] [--json] [--models DIR] [--provider P]");
+        if (a.Positional is not [var path]) throw new CliException("usage: gptplayground run NOTEBOOK.md [--out FILE] [--json] [--samples N] [--normalize exact|trimmed|case-folded|first-line] [--models DIR] [--provider P]");
+        var samples = SamplesOption(a);
+        var normalization = a.Get("normalize") is { } norm ? ParseNormalization(norm) : AnswerNormalization.Trimmed;
         var notebook = NotebookVerb.Read(path);
         var provider = ExecutionProviders.Parse(a.Get("provider") ?? "cpu");
         using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models, provider);
@@ -42,7 +49,7 @@ public static class RunVerb
             var modelName = CellRunner.ModelOf(notebook, prompt, fallback: null) ?? ModelChoice.Default(catalog)
                 ?? throw new CliException($"cell {index} ({prompt.Name}) names no model, the notebook has none and {catalog.Directory} has no usable model: add 'model: NAME' to the front matter");
             PreparedCell prepared;
-            try { prepared = await runner.PrepareAsync(new CellRunRequest(notebook, prompt, modelName), cancellationToken); }
+            try { prepared = await runner.PrepareAsync(new CellRunRequest(notebook, prompt, modelName) { Samples = samples }, cancellationToken); }
             catch (EmptyPromptException) { throw new CliException($"cell {index} ({prompt.Name}): the prompt is empty after tokenization"); }
             var columns = new List<VariantRun>();
             for (int v = 0; v < prepared.Variants.Count; v++)
@@ -58,7 +65,10 @@ public static class RunVerb
                 bool? matches = prompt.MatchesExpected(output.Text);
                 rows.Add(new RunRow(index, prompt.Name, prompt.Kind.ToString(), prepared.ModelName, variant.Name, prepared.Prompt.Text, prepared.PromptIds.Length,
                     prepared.Prompt.Format, prepared.Prompt.Notes, output.Text, output.Tokens ?? 0, output.Finish!, output.TimeMs!.Value, output.TokensPerSecond!.Value,
-                    output.Seed, prompt.Expected, matches));
+                    output.Seed, prompt.Expected, matches)
+                {
+                    Distribution = samples > 1 && variant.Settings.Mode == Decoding.DecodingMode.Sample ? SampleDistribution.From(column, normalization) : null,
+                });
             }
             CellRunner.KeepOutputs(prompt, columns);
         }
@@ -73,6 +83,18 @@ public static class RunVerb
         if (a.Has("json")) CliJson.Write(context.Out, ToJson(path, rows));
         else WriteTable(context.Out, rows);
         return 0;
+    }
+
+    /// <summary><c>--samples N</c>: sequences per sampling variant, 1 to the engine's limit (default 1).</summary>
+    static int SamplesOption(CliArgs a) =>
+        a.Get("samples") is not { } text ? 1
+        : int.TryParse(text, out var n) && n >= 1 && n <= SampleDistributionRun.MaxSamples ? n
+        : throw new CliException($"--samples (={text}) must be a whole number from 1 to {SampleDistributionRun.MaxSamples}");
+
+    static AnswerNormalization ParseNormalization(string name)
+    {
+        try { return AnswerNormalizations.Parse(name); }
+        catch (ArgumentException e) { throw new CliException("--normalize: " + e.Message); }
     }
 
     static object ToJson(string path, List<RunRow> rows) => new { Notebook = path, Runs = rows };

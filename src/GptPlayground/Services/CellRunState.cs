@@ -19,6 +19,12 @@ public sealed class CellRunState
     /// <summary>Sampling variants without a seed use the notebook's, else <see cref="CellRunner.FixedSeed"/> (default on); off: a fresh seed each run.</summary>
     public bool FixedSeed { get; set; } = true;
 
+    /// <summary>The N-sample answer distribution of one of the cell's variants (its options and last run).</summary>
+    public SampleDistributionRun Distribution { get; } = new();
+
+    /// <summary>The cell's output diff: which two outputs it compares, and the outputs the notebook file holds.</summary>
+    public OutputDiffState Diff { get; } = new();
+
     /// <summary>The prompt-style comparison's columns, once run.</summary>
     public List<VariantRun>? StyleRuns { get; set; }
 

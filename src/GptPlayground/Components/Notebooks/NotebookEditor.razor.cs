@@ -275,6 +275,7 @@ public sealed partial class NotebookEditor : IDisposable
             await ClearDraftAsync();
             saveFailed = false;
             saveMessage = $"Saved {saved.Name}.";
+            foreach (var (cell, state) in cellRuns) if (cell is PromptCell prompt) state.Diff.KeepSaved(prompt, keepOutputs);   // the file's outputs, for diffs
         }
         catch (NotebookConflictException e)
         {
