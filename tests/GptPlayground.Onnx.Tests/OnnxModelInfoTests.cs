@@ -14,8 +14,8 @@ public sealed class OnnxModelInfoTests : IDisposable
     [Fact]
     public void Counts_the_shipped_models_tied_embedding_once_and_names_its_transposed_copy()
     {
-        // issue 14, bug 10: the PyTorch export of models/playground-mini stores wte [2048, 128] and a transposed copy
-        // [128, 2048] for the output MatMul; the card said 1.4M parameters, the training log 1,088,256
+        // issue 14, bug 10: the PyTorch export of models/playground-mini (v2) stores wte [4096, 256] and a transposed copy
+        // [256, 4096] for the output MatMul; the training log says 4,273,664 parameters
         var model = Path.Combine(RepositoryRoot(), "models", "playground-mini", "model.onnx");
 
         var info = OnnxModelInfo.Read(model);
@@ -23,8 +23,8 @@ public sealed class OnnxModelInfoTests : IDisposable
         var copy = Assert.Single(info.Copies);
         Assert.Equal("g.wte.weight", copy.CopyOf);
         Assert.True(copy.Transposed);
-        Assert.Equal(1_088_256, info.ParameterCount);
-        Assert.Equal((1_088_256L + 2048 * 128) * 4, info.InitializerBytes);   // the copy is still stored
+        Assert.Equal(4_273_664, info.ParameterCount);
+        Assert.Equal((4_273_664L + 4096 * 256) * 4, info.InitializerBytes);   // the copy is still stored
     }
 
     static string RepositoryRoot()
