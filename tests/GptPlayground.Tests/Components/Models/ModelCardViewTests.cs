@@ -43,6 +43,6 @@ public class ModelCardViewTests(WebModels models) : IClassFixture<WebModels>
         var r = await CliRunner.Run("models", "--models", ShippedModels);
 
         Assert.Equal(0, r.ExitCode);
-        Assert.Contains("parameters 1.1M (tied: g.wte.weight stored twice (once transposed), counted once)", r.Out);
+        Assert.Contains("parameters 4.3M (tied: g.wte.weight stored twice (once transposed), counted once)", r.Out);
     }
 }
