@@ -244,7 +244,7 @@ internal sealed class BatchDecoder(LanguageModel model) : IDisposable
     /// <summary>Row r of the result is row sources[r] of <paramref name="generator"/>; in place on CPU, else rebuilt.</summary>
     Generator Keep(Generator generator, IReadOnlyList<int> sources)
     {
-        if (sources.Count == generator.BatchSize && sources.Select((s, i) => s == i).All(x => x)) return generator;
+        if (IsIdentity(sources, generator.BatchSize)) return generator;
         if (generator.CanRearrange && !RebuildAlways)
         {
             generator.Rearrange(sources);
@@ -253,6 +253,14 @@ internal sealed class BatchDecoder(LanguageModel model) : IDisposable
         var rebuilt = Rebuild(sources.Select(s => generator.Tokens(s)).ToArray());
         generator.Dispose();
         return rebuilt;
+    }
+
+    /// <summary>True when <paramref name="sources"/> keeps every row of a batch of <paramref name="rows"/> in place (most steps: no copy).</summary>
+    static bool IsIdentity(IReadOnlyList<int> sources, int rows)
+    {
+        if (sources.Count != rows) return false;
+        for (int i = 0; i < rows; i++) if (sources[i] != i) return false;
+        return true;
     }
 
     /// <summary>The rows of <paramref name="joining"/> appended to <paramref name="current"/>; in place on CPU, else rebuilt.</summary>
