@@ -16,6 +16,7 @@ Every stage appends a record to <work>/training_log.json ("phases"), which expor
 The model code, export and tokenizer are v1's (train.py, bpe.py); only the data, sizes and schedule are new.
 """
 import argparse
+import shutil
 import json
 import math
 import os
@@ -72,6 +73,8 @@ class Mix:
         self.tok = tok
         self.ctx = args.ctx
         prose = v1.prose_docs()
+        if not prose:
+            raise SystemExit("no public-domain prose found: apt-get install -y fortunes dict-devil dict-jargon (README)")
         random.Random(args.seed + 3).shuffle(prose)
         self.prose = prose
         self.pi = 0
@@ -203,6 +206,24 @@ def save_ckpt(path, model, opt, state):
     os.replace(path + ".tmp", path)      # atomic: an interrupted save never corrupts the last checkpoint
 
 
+def load_exported(model, folder):
+    """Loads an exported model.onnx (this script's export: named LayerNorm/bias/embedding initializers, and per block
+    the transposed qkv, proj, fc, out weights as onnx::MatMul_N in that order, then the tied lm head) into `model`."""
+    import onnx
+    from onnx import numpy_helper
+    inits = {i.name: numpy_helper.to_array(i) for i in onnx.load(os.path.join(folder, "model.onnx")).graph.initializer}
+    state = model.state_dict()
+    named = {k[2:]: v for k, v in inits.items() if k.startswith("g.")}
+    matmuls = [inits[k] for k in sorted((k for k in inits if k.startswith("onnx::MatMul_")), key=lambda k: int(k.rsplit("_", 1)[1]))]
+    for i in range(len(model.blocks)):
+        for j, part in enumerate(("qkv", "proj", "fc", "out")):
+            named[f"blocks.{i}.{part}.weight"] = matmuls[4 * i + j].T
+    missing = [k for k in state if k not in named]
+    if missing:
+        raise SystemExit(f"--init-from {folder}: model.onnx lacks {missing[:4]}: not an export of this architecture")
+    model.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(named[k])).to(state[k].dtype) for k in state})
+
+
 def train(args):
     data = torch.from_numpy(np.load(os.path.join(args.work, "data.npy")).astype(np.int64))
     val = torch.from_numpy(np.load(os.path.join(args.work, "val.npy")).astype(np.int64))
@@ -222,6 +243,17 @@ def train(args):
         opt.load_state_dict(ck["opt"])
         st = {k: ck.get(k, v) for k, v in st.items()}
         log(f"resumed at step {st['step']} from {ckpt_path}")
+    elif args.init_from:
+        # no checkpoint (the work folder was lost): continue from an exported model at the step its training log names;
+        # the weights are exact, AdamW's moments start from zero again (recorded as a phase)
+        load_exported(model, args.init_from)
+        tl = json.load(open(os.path.join(args.init_from, "training_log.json")))
+        st = {"step": tl["step"], "seen": tl["tokens_seen"], "hist": [tuple(h) for h in tl["loss_history"]],
+              "val": [tuple(v) for v in tl.get("val_history", [])], "wall": float(tl.get("train_seconds", 0))}
+        check = val_loss(model, val)
+        log(f"initialised from {args.init_from} at step {st['step']} (val loss {check:.3f}; logged {st['val'][-1] if st['val'] else None})")
+        record(args, "init-from", folder=os.path.abspath(args.init_from), step=st["step"], val_loss=round(check, 4),
+               note="weights from the exported model; optimizer moments reset")
     start_step = st["step"]
     last = min(args.steps, args.stop_at) if args.stop_at else args.steps
     log(f"model: {n_params / 1e6:.2f} M parameters ({args.n_layer} layers, {args.n_head} heads, width {args.n_embd}, "
@@ -373,6 +405,8 @@ def main():
     ap.add_argument("--stop-at", type=int, default=None, help="end this run at this step (the schedule still spans --steps)")
     ap.add_argument("--stop-file", default=None, help="stop cleanly (checkpoint kept) when this file exists (default: <work>/STOP)")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--init-from", default=None, help="with no checkpoint in --work: start from this exported model folder "
+                    "(its model.onnx weights, its tokenizer.json, the step in its training_log.json)")
     ap.add_argument("--sample-tokens", type=int, default=80)
     args = ap.parse_args()
     args.out = args.out or os.path.join(args.work, "out")
@@ -382,6 +416,12 @@ def main():
     random.seed(args.seed)
     np.random.seed(args.seed)
     os.makedirs(args.work, exist_ok=True)
+    tok_path = os.path.join(args.work, "tokenizer.json")
+    if args.init_from and not os.path.exists(tok_path):
+        shutil.copyfile(os.path.join(args.init_from, "tokenizer.json"), tok_path)      # the embeddings depend on it
+        if not os.path.exists(log_path(args)):                                          # the phases so far
+            phases = json.load(open(os.path.join(args.init_from, "training_log.json"))).get("phases", [])
+            json.dump({"phases": phases}, open(log_path(args), "w"), indent=1)
     if args.stage in ("all", "data") and not os.path.exists(os.path.join(args.work, "val.npy")):
         build_data(args)
     done = True
