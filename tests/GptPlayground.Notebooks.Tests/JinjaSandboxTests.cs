@@ -77,4 +77,31 @@ public class JinjaSandboxTests
         Assert.Equal("zephyr", chat.Format);
         Assert.Contains("the model's chat template could not be rendered (the template nests macro calls deeper than 64", chat.Note);
     }
+
+    [Fact]
+    public void A_template_that_ran_past_its_budget_is_not_rendered_again_and_the_note_says_so()
+    {
+        // a loop of 1,000,000+ steps: about a second of a core each time it is tried
+        var model = new ModelPromptInfo("<|im_start|>{% for i in range(99999) %}{% for j in range(99999) %}{{ '' }}{% endfor %}{% endfor %}", "<s>", "</s>");
+
+        var first = ChatFormats.Render([new ChatMessage("user", "hi")], model);
+        var second = ChatFormats.Render([new ChatMessage("user", "a different question")], model);
+
+        Assert.Contains("could not be rendered (the template ran past its budget of 1,000,000 steps", first.Note);
+        Assert.Equal("chatml", second.Format);
+        Assert.Contains("ran past a budget earlier (the template ran past its budget of 1,000,000 steps", second.Note);
+        Assert.Contains("a different question", second.Text);
+    }
+
+    [Fact]
+    public void A_template_error_that_is_no_budget_is_tried_again()
+    {
+        var model = new ModelPromptInfo("{{ raise_exception('only user and assistant roles') }}", null, null);
+
+        var first = ChatFormats.Render([new ChatMessage("user", "hi")], model);
+        var second = ChatFormats.Render([new ChatMessage("user", "hi")], model);
+
+        Assert.Contains("could not be rendered (the template raised: only user and assistant roles)", first.Note);
+        Assert.Equal(first.Note, second.Note);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GptPlayground.Tokenizers;
@@ -121,19 +122,30 @@ public static class ChatFormats
         if (format is not null) return Named(format, messages, model, null);
         if (model.ChatTemplate is { Length: > 0 } source)
         {
+            var guess = fallback ?? Resembles(source);
+            if (OverBudget.TryGetValue(source, out var earlier))
+                return Named(guess, messages, model, $"the model's chat template ran past a budget earlier ({earlier}) and is not rendered again; used the {guess} format instead");
             try
             {
                 return new ChatRender(RenderTemplate(source, messages, model.BosToken, model.EosToken), "template", false, null);
             }
             catch (ChatTemplateException e)
             {
-                var guess = fallback ?? Resembles(source);
+                if (e.OverBudget && OverBudget.Count < MaxRemembered) OverBudget.TryAdd(source, e.Message);
                 return Named(guess, messages, model, $"the model's chat template could not be rendered ({e.Message}); used the {guess} format instead");
             }
         }
         var name = fallback ?? Plain;
         return Named(name, messages, model, fallback is null ? "the model has no chat template; used the plain format" : null);
     }
+
+    /// <summary>
+    /// Model templates that ran past a <see cref="JinjaLimits"/> budget, with the message: a hostile template costs its
+    /// whole budget (about a second of a core for the step budget) once per process, not on every preview keystroke,
+    /// page view or API request. Real templates stay far below every budget, so none is remembered by mistake.
+    /// </summary>
+    static readonly ConcurrentDictionary<string, string> OverBudget = new(StringComparer.Ordinal);
+    const int MaxRemembered = 256;
 
     static ChatRender Named(string name, IReadOnlyList<ChatMessage> messages, ModelPromptInfo model, string? note)
     {

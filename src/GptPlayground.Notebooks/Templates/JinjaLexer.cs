@@ -3,7 +3,13 @@ using System.Text;
 namespace GptPlayground.Notebooks.Templates;
 
 /// <summary>A chat template that cannot be parsed or rendered (unsupported construct, raise_exception, bad value).</summary>
-public sealed class ChatTemplateException(string message) : Exception(message);
+/// <param name="message">What went wrong, naming the limit when one was passed.</param>
+/// <param name="overBudget">The render ran past one of its <see cref="JinjaLimits"/> budgets (steps, output, string or list size).</param>
+public sealed class ChatTemplateException(string message, bool overBudget = false) : Exception(message)
+{
+    /// <summary>The render ran past a budget of <see cref="JinjaLimits"/>: rendering the same template again would do the same work for nothing.</summary>
+    public bool OverBudget { get; } = overBudget;
+}
 
 /// <summary>One piece of template source: literal text, an expression <c>{{ }}</c> or a statement <c>{% %}</c>.</summary>
 sealed record Segment(SegmentKind Kind, string Text, int Offset);

@@ -259,22 +259,22 @@ public sealed class JinjaTemplate
         void Step()
         {
             if (++steps > Limits.MaxSteps)
-                throw new ChatTemplateException($"the template ran past its budget of {Limits.MaxSteps:N0} steps (an endless or very long loop?)");
+                throw new ChatTemplateException($"the template ran past its budget of {Limits.MaxSteps:N0} steps (an endless or very long loop?)", overBudget: true);
             if ((steps & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
         }
 
         void Append(StringBuilder sb, string text)
         {
             if ((long)sb.Length + text.Length > Limits.MaxOutputChars)
-                throw new ChatTemplateException($"the template's output passed {Limits.MaxOutputChars:N0} characters");
+                throw new ChatTemplateException($"the template's output passed {Limits.MaxOutputChars:N0} characters", overBudget: true);
             sb.Append(text);
         }
 
         /// <summary>Refuses strings and lists past the budgets, whichever operation made them.</summary>
         object? Bounded(object? value) => value switch
         {
-            string text when text.Length > Limits.MaxOutputChars => throw new ChatTemplateException($"the template builds a string longer than {Limits.MaxOutputChars:N0} characters"),
-            List<object?> list when list.Count > Limits.MaxItems => throw new ChatTemplateException($"the template builds a list of more than {Limits.MaxItems:N0} items"),
+            string text when text.Length > Limits.MaxOutputChars => throw new ChatTemplateException($"the template builds a string longer than {Limits.MaxOutputChars:N0} characters", overBudget: true),
+            List<object?> list when list.Count > Limits.MaxItems => throw new ChatTemplateException($"the template builds a list of more than {Limits.MaxItems:N0} items", overBudget: true),
             _ => value,
         };
 
@@ -313,7 +313,7 @@ public sealed class JinjaTemplate
                         scope.Vars[m.Name] = new Callable((args, kw) =>
                         {
                             if (++depth > Limits.MaxDepth)
-                                throw new ChatTemplateException($"the template nests macro calls deeper than {Limits.MaxDepth} (recursion without end?)");
+                                throw new ChatTemplateException($"the template nests macro calls deeper than {Limits.MaxDepth} (recursion without end?)", overBudget: true);
                             var call = new Scope(defScope);
                             for (int k = 0; k < m.Params.Count; k++)
                             {
@@ -427,7 +427,7 @@ public sealed class JinjaTemplate
                     if (b.Op == "or") { var l = Eval(b.Left, scope); return Values.Truthy(l) ? l : Eval(b.Right, scope); }
                     var (left, right) = (Eval(b.Left, scope), Eval(b.Right, scope));
                     if (b.Op == "*" && left is string text && right is long times && (double)text.Length * times > Limits.MaxOutputChars)
-                        throw new ChatTemplateException($"the template builds a string longer than {Limits.MaxOutputChars:N0} characters");
+                        throw new ChatTemplateException($"the template builds a string longer than {Limits.MaxOutputChars:N0} characters", overBudget: true);
                     return Values.BinaryOp(b.Op, left, right);
                 }
                 case Conditional c:

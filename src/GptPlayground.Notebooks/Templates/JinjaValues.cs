@@ -264,7 +264,7 @@ static class Values
         else { start = (long)args[0]!; stop = (long)args[1]!; if (args.Count > 2) step = (long)args[2]!; }
         if (step == 0) throw new ChatTemplateException("range() step must not be zero");
         double count = Math.Max(0, Math.Ceiling(((double)stop - start) / step));
-        if (count > maxItems) throw new ChatTemplateException($"range() of {count:N0} items is past the template's limit of {maxItems:N0}");
+        if (count > maxItems) throw new ChatTemplateException($"range() of {count:N0} items is past the template's limit of {maxItems:N0}", overBudget: true);
         var list = new List<object?>();
         for (long i = start; step > 0 ? i < stop : i > stop; i += step) list.Add(i);
         return list;
