@@ -14,7 +14,8 @@ namespace GptPlayground.Soak;
 
 sealed record Options(
     Uri Url, int Sessions, double Minutes, int MaxRuns, string Notebook, string? Prompts, string Model, int MaxNewTokens,
-    int? Pid, int IdleSeconds, string? Out, string Chromium, int CellIndex, int RunTimeoutSeconds, int SampleSeconds, int ApiClients)
+    int? Pid, int IdleSeconds, string? Out, string Chromium, int CellIndex, int RunTimeoutSeconds, int SampleSeconds, int ApiClients,
+    int WarmupSeconds)
 {
     public const int MaxSessions = 64;
     public const double MaxMinutes = 120;
@@ -24,6 +25,7 @@ sealed record Options(
         usage: soak --url http://127.0.0.1:PORT [--sessions N] [--minutes M] [--max-runs R] [--notebook NAME]
                     [--prompts DIR] [--model NAME] [--max-new-tokens T] [--pid PID] [--idle-seconds S] [--out FILE.json]
                     [--chromium PATH] [--cell K] [--run-timeout-seconds S] [--sample-seconds S] [--api-clients N]
+                    [--warmup-seconds S]
 
           --url          the running app (loopback only: 127.0.0.0/8, ::1 or localhost)
           --sessions     browser sessions, each its own page and circuit (default 10, at most 64)
@@ -39,6 +41,9 @@ sealed record Options(
           --cell         which prompt cell (0-based among .prompt-cell, default 0)
           --api-clients  OpenAI-API clients beside the browser sessions (default 0, at most 64): each posts the
                          notebook's prompt to /v1/completions (greedy or sampled in turn, --max-new-tokens tokens)
+          --warmup-seconds  after each session's warm-up click, the full load (sessions and API clients) runs this
+                         long, uncounted, before the "warm" RSS baseline (default 0): the heap grows to what the
+                         load needs first, so that end vs warm measures growth under the load, not the warm-up
         """;
 
     public static Options Parse(string[] args)
@@ -79,7 +84,8 @@ sealed record Options(
         var o = new Options(url, Int("--sessions", 10, 1, MaxSessions), minutes, Int("--max-runs", 100_000, 1, MaxRunsCeiling),
             notebook, Get("--prompts"), Get("--model") ?? "playground-mini", Int("--max-new-tokens", 32, 1, 4096), pid,
             Int("--idle-seconds", 30, 0, 3600), Get("--out"), Get("--chromium") ?? "/usr/bin/chromium", Int("--cell", 0, 0, 10_000),
-            Int("--run-timeout-seconds", 120, 1, 3600), Int("--sample-seconds", 15, 1, 3600), Int("--api-clients", 0, 0, MaxSessions));
+            Int("--run-timeout-seconds", 120, 1, 3600), Int("--sample-seconds", 15, 1, 3600), Int("--api-clients", 0, 0, MaxSessions),
+            Int("--warmup-seconds", 0, 0, 3600));
         if (map.Count > 0) throw new UsageException($"unknown option {map.Keys.First()}");
         return o;
     }
@@ -133,7 +139,7 @@ static class Proc
 
 static partial class Program
 {
-    [GeneratedRegex(@"(\d+) tokens? · ([\d.]+) tokens/s")]
+    [GeneratedRegex(@"^(\d+) tokens?\b")]
     private static partial Regex StatusPattern();
 
     static async Task<int> Main(string[] args)
@@ -187,6 +193,28 @@ static partial class Program
         // one warm-up run per session (model load, JIT, first render), not counted: the "warm" RSS baseline
         var warmups = await Task.WhenAll(sessions.Select(s => s.RunOnceAsync(Stopwatch.StartNew(), warmup: true)));
         foreach (var w in warmups.Where(w => w.Error is not null)) lock (events) events.Add($"session {w.Session}: warm-up: {w.Error}");
+        using var http = new HttpClient { BaseAddress = o.Url, Timeout = TimeSpan.FromSeconds(o.RunTimeoutSeconds) };
+        var clients = Enumerable.Range(0, o.ApiClients).Select(i => new ApiClient(i, o, http)).ToArray();
+        // every session and API client runs until the deadline (and while runs are left); each run goes to `done`
+        Task Load(Stopwatch clock, TimeSpan until, Action<RunRecord> done, Func<bool> mayStart) =>
+            Task.WhenAll(sessions.Select(s => Task.Run(async () =>
+            {
+                while (clock.Elapsed < until && mayStart()) done(await s.RunOnceAsync(clock));
+            })).Concat(clients.Select(c => Task.Run(async () =>
+            {
+                while (clock.Elapsed < until && mayStart()) done(await c.RunOnceAsync(clock));
+            }))));
+        if (o.WarmupSeconds > 0)
+        {
+            Console.WriteLine($"warming up under the full load for {o.WarmupSeconds} s (not counted) …");
+            int warmRuns = 0, warmErrors = 0;
+            await Load(Stopwatch.StartNew(), TimeSpan.FromSeconds(o.WarmupSeconds), r =>
+            {
+                Interlocked.Increment(ref warmRuns);
+                if (r.Error is not null) { Interlocked.Increment(ref warmErrors); lock (events) events.Add($"warm-up {r.Client} {r.Session}: {r.Error}"); }
+            }, () => true);
+            Console.WriteLine($"warm-up load: {warmRuns} runs, {warmErrors} errors");
+        }
         Take("warm");
 
         var runClock = Stopwatch.StartNew();
@@ -211,25 +239,7 @@ static partial class Program
             catch (OperationCanceledException) { }
         });
 
-        using var http = new HttpClient { BaseAddress = o.Url, Timeout = TimeSpan.FromSeconds(o.RunTimeoutSeconds) };
-        var clients = Enumerable.Range(0, o.ApiClients).Select(i => new ApiClient(i, o, http)).ToArray();
-        var browserLoops = sessions.Select(s => Task.Run(async () =>
-        {
-            while (runClock.Elapsed < deadline && Interlocked.Increment(ref started) <= o.MaxRuns)
-            {
-                var record = await s.RunOnceAsync(runClock);
-                lock (runs) runs.Add(record);
-            }
-        }));
-        var apiLoops = clients.Select(c => Task.Run(async () =>
-        {
-            while (runClock.Elapsed < deadline && Interlocked.Increment(ref started) <= o.MaxRuns)
-            {
-                var record = await c.RunOnceAsync(runClock);
-                lock (runs) runs.Add(record);
-            }
-        }));
-        await Task.WhenAll(browserLoops.Concat(apiLoops));
+        await Load(runClock, deadline, r => { lock (runs) runs.Add(r); }, () => Interlocked.Increment(ref started) <= o.MaxRuns);
         var runSeconds = runClock.Elapsed.TotalSeconds;
         sampling.Cancel();
         await sampler; await progress;
