@@ -237,12 +237,23 @@ def train(args):
                             lr=args.lr, betas=(0.9, 0.95))
     ckpt_path = os.path.join(args.work, "ckpt.pt")
     st = {"step": 0, "seen": 0, "hist": [], "val": [], "wall": 0.0}
+    rewarm = None            # after --init-from: AdamW's moments are new, so the rate ramps up again over 50 steps
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         st = {k: ck.get(k, v) for k, v in st.items()}
         log(f"resumed at step {st['step']} from {ckpt_path}")
+    elif args.init_from and args.init_from.endswith(".pt"):
+        # a resume file (--stage resume-file): the weights and the run's state, without the optimizer's moments
+        ck = torch.load(args.init_from)
+        model.load_state_dict({k: v.float() for k, v in ck["model"].items()})
+        st = {k: ck.get(k, v) for k, v in st.items()}
+        check = val_loss(model, val)
+        log(f"initialised from {args.init_from} at step {st['step']} (val loss {check:.3f}; logged {st['val'][-1] if st['val'] else None})")
+        record(args, "init-from", file=os.path.abspath(args.init_from), step=st["step"], val_loss=round(check, 4),
+               note="weights from a resume file; optimizer moments reset, learning rate ramped up over 50 steps")
+        rewarm = st["step"]
     elif args.init_from:
         # no checkpoint (the work folder was lost): continue from an exported model at the step its training log names;
         # the weights are exact, AdamW's moments start from zero again (recorded as a phase)
@@ -253,7 +264,8 @@ def train(args):
         check = val_loss(model, val)
         log(f"initialised from {args.init_from} at step {st['step']} (val loss {check:.3f}; logged {st['val'][-1] if st['val'] else None})")
         record(args, "init-from", folder=os.path.abspath(args.init_from), step=st["step"], val_loss=round(check, 4),
-               note="weights from the exported model; optimizer moments reset")
+               note="weights from the exported model; optimizer moments reset, learning rate ramped up over 50 steps")
+        rewarm = st["step"]
     start_step = st["step"]
     last = min(args.steps, args.stop_at) if args.stop_at else args.steps
     log(f"model: {n_params / 1e6:.2f} M parameters ({args.n_layer} layers, {args.n_head} heads, width {args.n_embd}, "
@@ -270,7 +282,7 @@ def train(args):
         gen.manual_seed(args.seed * 1000003 + step)          # the batch is a function of (seed, step)
         xb = data[torch.randint(0, data.shape[0], (args.batch,), generator=gen)]
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, args)
+            g["lr"] = lr_at(step, args) * (min(1.0, (step - rewarm + 1) / 50) if rewarm is not None else 1.0)
         logits = model(xb[:, :-1])
         loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), xb[:, 1:].reshape(-1))
         opt.zero_grad(set_to_none=True)
@@ -307,6 +319,21 @@ def train(args):
 
 
 # ---------------------------------------------------------------- export and samples
+
+def resume_file(args):
+    """Writes <ckpt.pt>'s weights and run state, without AdamW's moments (two thirds of the checkpoint), to
+    --resume-out: small enough to commit (17 MB for 4.27 M parameters), so a run survives the loss of its work folder
+    between sessions (`--init-from FILE.pt`), the tokenizer and the work folder's phase log beside it."""
+    ck = torch.load(os.path.join(args.work, "ckpt.pt"))
+    out = args.resume_out
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    torch.save({"model": ck["model"], **{k: ck[k] for k in ("step", "seen", "hist", "val", "wall") if k in ck}}, out + ".tmp")
+    os.replace(out + ".tmp", out)
+    folder = os.path.dirname(os.path.abspath(out))
+    shutil.copyfile(os.path.join(args.work, "tokenizer.json"), os.path.join(folder, "tokenizer.json"))
+    shutil.copyfile(log_path(args), os.path.join(folder, "training_log.json"))
+    log(f"resume file {out}: step {ck['step']}, {os.path.getsize(out) / 1e6:.1f} MB")
+
 
 def export(args):
     """v1's export (Optimum layout, KV cache, tokenizer/config files), then the phase log into the model folder."""
@@ -382,7 +409,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", default=os.path.expanduser("~/.cache/gptplayground/train-v2"))
     ap.add_argument("--out", default=None, help="model folder (default: <work>/out)")
-    ap.add_argument("--stage", default="all", choices=["all", "data", "train", "export", "sample", "eval"])
+    ap.add_argument("--stage", default="all", choices=["all", "data", "train", "export", "sample", "eval", "resume-file"])
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--vocab", type=int, default=4096)
     ap.add_argument("--ctx", type=int, default=256)
@@ -406,7 +433,10 @@ def main():
     ap.add_argument("--stop-file", default=None, help="stop cleanly (checkpoint kept) when this file exists (default: <work>/STOP)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--init-from", default=None, help="with no checkpoint in --work: start from this exported model folder "
-                    "(its model.onnx weights, its tokenizer.json, the step in its training_log.json)")
+                    "(its model.onnx weights, its tokenizer.json, the step in its training_log.json) or from a resume "
+                    "file FILE.pt of --stage resume-file (its folder holds the tokenizer.json and training_log.json)")
+    ap.add_argument("--resume-out", default=os.path.join(HERE, "resume", "v2-resume.pt"),
+                    help="where --stage resume-file writes (default: tools/train-default-model/resume/v2-resume.pt)")
     ap.add_argument("--sample-tokens", type=int, default=80)
     args = ap.parse_args()
     args.out = args.out or os.path.join(args.work, "out")
@@ -418,15 +448,19 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     tok_path = os.path.join(args.work, "tokenizer.json")
     if args.init_from and not os.path.exists(tok_path):
-        shutil.copyfile(os.path.join(args.init_from, "tokenizer.json"), tok_path)      # the embeddings depend on it
+        src = os.path.dirname(os.path.abspath(args.init_from)) if args.init_from.endswith(".pt") else args.init_from
+        shutil.copyfile(os.path.join(src, "tokenizer.json"), tok_path)                # the embeddings depend on it
         if not os.path.exists(log_path(args)):                                          # the phases so far
-            phases = json.load(open(os.path.join(args.init_from, "training_log.json"))).get("phases", [])
+            phases = json.load(open(os.path.join(src, "training_log.json"))).get("phases", [])
             json.dump({"phases": phases}, open(log_path(args), "w"), indent=1)
     if args.stage in ("all", "data") and not os.path.exists(os.path.join(args.work, "val.npy")):
         build_data(args)
     done = True
     if args.stage in ("all", "train"):
         done = train(args)
+    if args.stage == "resume-file":
+        resume_file(args)
+        return
     if args.stage == "export" or (args.stage == "all" and done):
         export(args)
     if args.stage == "sample" or (args.stage == "all" and done):
