@@ -49,9 +49,9 @@ public static class PromptStyles
                 var examples = f.Examples.Where(e => e.Enabled).Select(e => new FewShotExample(e.Input, e.Output)).ToList();
                 return
                 [
-                    ("zero-shot", new FewShotCell { Name = f.Name, Instruction = f.Instruction, Template = f.Template, Examples = [], Query = f.Query, Variables = f.Variables },
+                    ("zero-shot", new FewShotCell { Name = f.Name, Instruction = f.Instruction, Template = f.Template, Separator = f.Separator, Examples = [], Query = f.Query, Variables = f.Variables },
                         "instruction + query in the example template, no examples"),
-                    ("few-shot", new FewShotCell { Name = f.Name, Instruction = f.Instruction, Template = f.Template, Examples = examples, Query = f.Query, Variables = f.Variables },
+                    ("few-shot", new FewShotCell { Name = f.Name, Instruction = f.Instruction, Template = f.Template, Separator = f.Separator, Examples = examples, Query = f.Query, Variables = f.Variables },
                         $"the cell itself ({examples.Count} example{(examples.Count == 1 ? "" : "s")})"),
                     ("instruction", new InstructionCell { Name = f.Name, System = f.Instruction, User = f.Query, Variables = f.Variables },
                         "instruction as system message, query as user message"),
