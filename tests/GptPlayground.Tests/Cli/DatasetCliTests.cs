@@ -158,6 +158,20 @@ public class DatasetCliTests(NotebookCliModels models) : IClassFixture<NotebookC
     }
 
     [Fact]
+    public async Task Notebook_check_reports_a_bad_dataset_file_line_on_stderr()
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "data"));
+        File.WriteAllText(Path.Combine(dir, "data", "rows.csv"), "word,expected\ncat,cats,extra\n");
+        var path = Write(FewShot("dataset: data/rows.csv"));
+
+        var r = await CliRunner.Run("notebook", "check", path);
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(File.ReadAllText(path), r.Out);
+        Assert.Contains("error: cell 1 (Plurals): data/rows.csv line 2: the row has 3 fields but the header has 2", r.Error);
+    }
+
+    [Fact]
     public async Task A_10_MB_dataset_file_exits_2_with_the_limit()
     {
         Directory.CreateDirectory(Path.Combine(dir, "data"));
