@@ -50,8 +50,8 @@ public static partial class CellSyntax
     /// <summary>The line between two markdown cells.</summary>
     public const string CellMarker = "<!-- cell -->";
 
-    /// <summary>Block roles every prompt cell may have: its settings, expected answer, decoding variants and outputs.</summary>
-    public static readonly IReadOnlyList<string> CommonRoles = ["cell", "expected", "decoding", "output"];
+    /// <summary>Block roles every prompt cell may have: its settings, dataset, expected answer, decoding variants and outputs.</summary>
+    public static readonly IReadOnlyList<string> CommonRoles = ["cell", "dataset", "expected", "decoding", "output"];
 
     /// <summary>The block roles of each kind's fields, in the order they are written.</summary>
     public static readonly IReadOnlyDictionary<PromptKind, string[]> KindRoles = new Dictionary<PromptKind, string[]>

@@ -112,10 +112,38 @@ public abstract class PromptCell : Cell
     public string? Expected { get; set; }
 
     /// <summary>
-    /// Whether <paramref name="output"/> is the <see cref="Expected"/> output: equal once leading and trailing whitespace
-    /// is trimmed from both; null when the cell expects nothing. The one rule of the UI's ✓/✗ and of <c>run</c>'s JSON.
+    /// The cell's inline table of inputs (a <c>```dataset</c> block: CSV with a header row), as written; null for none.
+    /// Its columns fill <c>{{variables}}</c>, one run per row (see <see cref="CellDataset"/>).
     /// </summary>
-    public bool? MatchesExpected(string output) => Expected is { } expected ? output.Trim() == expected.Trim() : null;
+    public string? Dataset { get; set; }
+
+    /// <summary>
+    /// A dataset file beside the notebook instead of <see cref="Dataset"/> (cell setting <c>dataset: data/NAME.csv</c> or
+    /// <c>.jsonl</c>, relative to the notebook's folder); null for none.
+    /// </summary>
+    public string? DatasetFile { get; set; }
+
+    /// <summary>The dataset column that holds the expected answer (cell setting <c>expected_column</c>); null means <c>expected</c>.</summary>
+    public string? ExpectedColumn { get; set; }
+
+    /// <summary>How outputs are judged against the expected answer (cell setting <c>assert</c>); null means <see cref="AssertionKind.Exact"/>.</summary>
+    public AssertionKind? Assert { get; set; }
+
+    /// <summary>The answers a <c>choices</c> assertion scores (cell setting <c>choices</c>, a list); empty for other assertions.</summary>
+    public List<string> Choices { get; set; } = [];
+
+    /// <summary>True when the cell has a dataset (inline or a file).</summary>
+    public bool HasDataset => Dataset is not null || DatasetFile is not null;
+
+    /// <summary>
+    /// The verdict on <paramref name="output"/> against the <see cref="Expected"/> output by the cell's assertion
+    /// (<see cref="Assertions.Judge"/>; exact after trimming unless <see cref="Assert"/> says otherwise); null when the
+    /// cell expects nothing. The one rule of the UI's ✓/✗, of <c>run</c>'s JSON and of the evaluation engine.
+    /// </summary>
+    public Judgement? Judge(string output) => Expected is { } expected ? Assertions.Judge(Assert ?? AssertionKind.Exact, expected, output) : null;
+
+    /// <summary>Whether <paramref name="output"/> passes the cell's assertion (<see cref="Judge"/>); null when the cell expects nothing.</summary>
+    public bool? MatchesExpected(string output) => Judge(output)?.Passed;
 
     /// <summary>Last output of each variant (saved only when the user keeps outputs).</summary>
     public List<CellOutput> Outputs { get; set; } = [];

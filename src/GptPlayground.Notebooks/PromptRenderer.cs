@@ -56,13 +56,13 @@ public static partial class PromptRenderer
     /// <param name="cell">The cell.</param>
     /// <param name="model">The model's template and special tokens (<see cref="ModelPromptInfo.Load"/>); null for none.</param>
     /// <param name="tokenizer">The model's tokenizer, to get token ids; null for text only.</param>
+    /// <param name="row">A dataset row's values (<see cref="DatasetTable.Variables"/>); they win over the cell's and the notebook's variables.</param>
     /// <exception cref="ArgumentException">The cell names an unknown chat format.</exception>
-    public static RenderedPrompt Render(Notebook notebook, PromptCell cell, ModelPromptInfo? model = null, ITokenizer? tokenizer = null)
+    public static RenderedPrompt Render(Notebook notebook, PromptCell cell, ModelPromptInfo? model = null, ITokenizer? tokenizer = null,
+        IReadOnlyList<KeyValuePair<string, string>>? row = null)
     {
         var notes = new List<string>();
-        var vars = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (k, v) in notebook.Variables) vars[k] = v;
-        foreach (var (k, v) in cell.Variables) vars[k] = v;
+        var vars = VariablesOf(notebook, cell, row);
         string Sub(string text) => Substitute(text, vars, notes);
 
         string text;
@@ -105,6 +105,16 @@ public static partial class PromptRenderer
         }
         var ids = tokenizer?.Encode(text, addSpecial);
         return new RenderedPrompt(text, ids, addSpecial, format, notes.Distinct().ToList()) { Messages = chatMessages };
+    }
+
+    /// <summary>The <c>{{name}}</c> values a cell renders with: the notebook's, then the cell's, then a dataset row's; later ones win.</summary>
+    public static Dictionary<string, string> VariablesOf(Notebook notebook, PromptCell cell, IReadOnlyList<KeyValuePair<string, string>>? row = null)
+    {
+        var vars = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in notebook.Variables) vars[k] = v;
+        foreach (var (k, v) in cell.Variables) vars[k] = v;
+        if (row is not null) foreach (var (k, v) in row) vars[k] = v;
+        return vars;
     }
 
     static string Join(string? separator, List<string> parts) =>

@@ -95,6 +95,31 @@ static class TestFiles
         foreach (var v in p.Variants)
             if (rng.Next(2) == 0)
                 p.Outputs.Add(new CellOutput { Variant = v.Name, Text = Text(rng), Tokens = rng.Next(100), Finish = "eos", TimeMs = 12.5, TokensPerSecond = rng.Next(2) == 0 ? 33.25 : null, Seed = rng.Next(2) == 0 ? 42UL : null });
+        RandomEvaluation(rng, p);
         return p;
+    }
+
+    static readonly string[] ChoiceTexts = ["yes", "no: maybe", "\"quoted\" - x"];
+
+    /// <summary>Sometimes a dataset (a CSV block of adversarial quoted text, or a file name), an expected column, an assertion, choices: always a valid combination.</summary>
+    static void RandomEvaluation(Random rng, PromptCell p)
+    {
+        int kind = rng.Next(4);
+        if (kind == 0) return;
+        if (kind == 3)
+        {
+            if (p.Expected is not null) p.Assert = (AssertionKind)rng.Next(3);          // exact, contains, starts-with
+            return;
+        }
+        if (p.Expected is null && rng.Next(2) == 0) p.ExpectedColumn = "answer";
+        bool choices = rng.Next(4) == 0;
+        if (choices) { p.Assert = AssertionKind.Choices; p.Choices = [.. ChoiceTexts]; }
+        else if (rng.Next(2) == 0) p.Assert = (AssertionKind)rng.Next(3);
+        if (kind == 2) { p.DatasetFile = rng.Next(2) == 0 ? "data/rows.csv" : "data/sub/rows é.jsonl"; return; }
+        static string Quote(string s) => "\"" + s.Replace("\"", "\"\"") + "\"";
+        var csv = new System.Text.StringBuilder($"input,{p.ExpectedColumn ?? "expected"}");
+        for (int i = rng.Next(1, 4); i > 0; i--)
+            csv.Append('\n').Append(Quote(Text(rng))).Append(',').Append(Quote(choices ? ChoiceTexts[rng.Next(ChoiceTexts.Length)] : Text(rng)));
+        p.Dataset = csv.ToString();
     }
 }

@@ -225,6 +225,7 @@ public static partial class NotebookFormat
         readonly HashSet<string> seen = [];
         FewShotExample? lastExample;
         bool lastExampleHasOutput;
+        readonly Dictionary<string, int> where = [];        // notebook line of the cell's settings and blocks, for CellDataset.Check
 
         int FileLine(int line) => lineOffset + line + 1;
 
@@ -353,12 +354,15 @@ public static partial class NotebookFormat
             cell = c;
             cellHasBlocks = false;
             seen.Clear();
+            where.Clear();
+            where["heading"] = FileLine(heading.Start);
             lastExample = null;
         }
 
         void EndCell()
         {
             if (cell is null) return;
+            CellDataset.Check(cell, key => where.TryGetValue(key, out var l) ? l : null);
             notebook.Cells.Add(cell);
             cell = null;
         }
@@ -372,6 +376,7 @@ public static partial class NotebookFormat
             string role = e.Role;
             string content = lines.FenceContent(e.Start + 1, e.End);
             int contentLine = FileLine(e.Start + 1);
+            where.TryAdd("```" + role, line);
             if (!CommonRoles.Contains(role) && !KindRoles[c.Kind].Contains(role))
                 throw new NotebookFormatException(line, $"a {KindName(c.Kind)} cell has no ```{role} block (expected one of: {string.Join(", ", CommonRoles.Concat(KindRoles[c.Kind]))})");
             bool single = role is not ("decoding" or "output" or "example" or "example-output");
@@ -381,7 +386,8 @@ public static partial class NotebookFormat
 
             switch (role)
             {
-                case "cell": ReadCellSettings(c, content, contentLine, line, e.Args); break;
+                case "cell": ReadCellSettings(c, content, contentLine, line, e.Args, where); break;
+                case "dataset": c.Dataset = content; break;
                 case "expected": c.Expected = content; break;
                 case "instruction" when c is ZeroShotCell z: z.Instruction = content; break;
                 case "instruction" when c is FewShotCell f: f.Instruction = content; break;
@@ -421,7 +427,7 @@ public static partial class NotebookFormat
             if (role != "example") { if (role != "example-output") lastExample = null; }
         }
 
-        static void ReadCellSettings(PromptCell c, string yaml, int contentLine, int line, string[] args)
+        static void ReadCellSettings(PromptCell c, string yaml, int contentLine, int line, string[] args, Dictionary<string, int> where)
         {
             if (args.Length > 0) throw new NotebookFormatException(line, $"```cell takes no words after it (found '{string.Join(" ", args)}')");
             var map = YamlText.LoadMapping(yaml, contentLine);
@@ -429,6 +435,7 @@ public static partial class NotebookFormat
             foreach (var (k, v) in map.Children)
             {
                 var key = YamlText.String(k, contentLine, "a cell setting name");
+                where[key] = YamlText.LineOf(k, contentLine);
                 switch (key)
                 {
                     case "model": c.Model = YamlText.String(v, contentLine, "model"); break;
@@ -437,8 +444,17 @@ public static partial class NotebookFormat
                     case "separator" when c is ZeroShotCell z: z.Separator = YamlText.String(v, contentLine, "separator"); break;
                     case "separator" when c is FewShotCell f: f.Separator = YamlText.String(v, contentLine, "separator"); break;
                     case "chat_format" when c is InstructionCell i: i.ChatFormat = YamlText.String(v, contentLine, "chat_format"); break;
+                    case "dataset": c.DatasetFile = YamlText.String(v, contentLine, "dataset"); break;
+                    case "expected_column": c.ExpectedColumn = YamlText.String(v, contentLine, "expected_column"); break;
+                    case "assert":
+                        var name = YamlText.String(v, contentLine, "assert");
+                        c.Assert = Assertions.Parse(name) ?? throw new NotebookFormatException(YamlText.LineOf(v, contentLine),
+                            $"assert (='{name}') is not an assertion (expected one of: {string.Join(", ", Assertions.Names)})");
+                        break;
+                    case "choices": c.Choices = YamlText.StringList(v, contentLine, "choices"); break;
                     default:
-                        var valid = c switch { InstructionCell => "model, note, variables, chat_format", _ => "model, note, variables, separator" };
+                        var valid = (c switch { InstructionCell => "model, note, variables, chat_format", _ => "model, note, variables, separator" })
+                            + ", dataset, expected_column, assert, choices";
                         throw new NotebookFormatException(YamlText.LineOf(k, contentLine), $"unknown cell setting '{key}' for a {KindName(c.Kind)} cell (expected one of: {valid})");
                 }
             }

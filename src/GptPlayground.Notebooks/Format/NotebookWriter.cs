@@ -108,6 +108,7 @@ public static partial class NotebookFormat
 
     static void WritePromptCell(StringBuilder sb, PromptCell c, bool keepOutputs)
     {
+        CellDataset.Check(c, _ => null);                   // a cell whose dataset or assertion would not read back is not written
         var name = (c.Name ?? "").Trim();
         if (name.Contains('\n') || name.Contains('\r'))
             throw new NotebookFormatException(null, $"cell name '{name.ReplaceLineEndings(" ")}' must be one line");
@@ -123,6 +124,14 @@ public static partial class NotebookFormat
         string? separator = c switch { ZeroShotCell z => z.Separator, FewShotCell f => f.Separator, _ => null };
         if (separator is not null) YamlText.WriteEntry(settings, 0, "separator", separator);
         if (c is InstructionCell { ChatFormat: { } format }) YamlText.WriteEntry(settings, 0, "chat_format", format);
+        if (c.DatasetFile is { } file) YamlText.WriteEntry(settings, 0, "dataset", file);
+        if (c.ExpectedColumn is { } column) YamlText.WriteEntry(settings, 0, "expected_column", column);
+        if (c.Assert is { } assert) YamlText.WriteEntry(settings, 0, "assert", Assertions.Name(assert));
+        if (c.Choices.Count > 0)
+        {
+            settings.Append("choices:\n");
+            foreach (var choice in c.Choices) settings.Append("  - ").Append(YamlText.DoubleQuotedUnlessPlain(choice)).Append('\n');
+        }
         WriteVariables(settings, 0, c.Variables, $"cell '{name}'");
         if (settings.Length > 0) { sb.Append('\n'); Fence(sb, "cell", settings.ToString()[..^1]); }
 
@@ -147,6 +156,7 @@ public static partial class NotebookFormat
                 sb.Append('\n'); Fence(sb, "user", i.User);
                 break;
         }
+        if (c.Dataset is not null) { sb.Append('\n'); Fence(sb, "dataset", c.Dataset); }
         if (c.Expected is not null) { sb.Append('\n'); Fence(sb, "expected", c.Expected); }
         var variantNames = new HashSet<string>();
         foreach (var v in c.Variants)

@@ -166,6 +166,16 @@ static partial class YamlText
         throw new NotebookFormatException(LineOf(node, firstLine), $"{what} must be a text value, not a {(node is YamlMappingNode ? "mapping" : "list")}");
     }
 
+    /// <summary>Reads a list of text values (a cell's choices), in order.</summary>
+    /// <exception cref="NotebookFormatException">The node is not a list of text values.</exception>
+    public static List<string> StringList(YamlNode node, int firstLine, string what)
+    {
+        if (node is YamlScalarNode { Value: null or "" }) return [];
+        if (node is not YamlSequenceNode list)
+            throw new NotebookFormatException(LineOf(node, firstLine), $"{what} must be a list, e.g. {what}: [positive, negative]");
+        return list.Children.Select(item => String(item, firstLine, $"an item of {what}")).ToList();
+    }
+
     /// <summary>Reads a mapping of string to string (variables), in order.</summary>
     public static List<KeyValuePair<string, string>> StringMap(YamlNode node, int firstLine, string what)
     {

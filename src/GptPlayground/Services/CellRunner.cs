@@ -25,6 +25,9 @@ public sealed record CellRunRequest(Notebook Notebook, PromptCell Cell, string M
     /// <summary>Alternatives per token for the token view (0 to 20; default 5).</summary>
     public int TopLogprobs { get; init; } = 5;
 
+    /// <summary>A dataset row's values (<see cref="DatasetTable.Variables"/>), which fill the cell's <c>{{variables}}</c> over the cell's and the notebook's; null for none.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Row { get; init; }
+
     /// <summary>The settings <paramref name="variant"/> runs with in this request (<see cref="CellRunner.Effective"/>).</summary>
     public DecodingSettings Effective(DecodingVariant variant) => CellRunner.Effective(Notebook, variant, Samples, Seed, FreshSeed);
 }
@@ -88,7 +91,7 @@ public sealed class CellRunner(GenerationRunner generation, ModelCatalog catalog
         var model = await catalog.GetAsync(key);
         cancellationToken.ThrowIfCancellationRequested();
         var tokenizer = model.Tokenizer ?? throw new ModelException($"{model.Folder.Name}: {model.TokenizerError ?? "no tokenizer"}");
-        var rendered = PromptRenderer.Render(request.Notebook, request.Cell, ModelPromptInfo.From(model.Files), tokenizer);
+        var rendered = PromptRenderer.Render(request.Notebook, request.Cell, ModelPromptInfo.From(model.Files), tokenizer, request.Row);
         if (rendered.Text.Length == 0 || rendered.TokenIds is not { Length: > 0 } ids)
             throw new EmptyPromptException();
         var variants = VariantsOf(request.Cell)
@@ -104,7 +107,7 @@ public sealed class CellRunner(GenerationRunner generation, ModelCatalog catalog
     PreparedCell PrepareRemote(CellRunRequest request, string key, RemoteModel remote)
     {
         var view = catalog.PromptView(key);
-        var rendered = PromptRenderer.Render(request.Notebook, request.Cell, view.Files is { } files ? ModelPromptInfo.From(files) : null, view.Tokenizer);
+        var rendered = PromptRenderer.Render(request.Notebook, request.Cell, view.Files is { } files ? ModelPromptInfo.From(files) : null, view.Tokenizer, request.Row);
         if (rendered.Text.Length == 0) throw new EmptyPromptException();
         var variants = VariantsOf(request.Cell).Select(v => v with { Settings = request.Effective(v) }).ToList();
         return new PreparedCell(request, rendered, rendered.TokenIds ?? [], variants, remote.Name);

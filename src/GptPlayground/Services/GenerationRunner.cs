@@ -99,15 +99,44 @@ public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue
     /// <exception cref="OperationCanceledException">Cancelled, or the tab closed.</exception>
     /// <exception cref="ModelException">No such model, it cannot load, or the prompt is longer than the context.</exception>
     /// <exception cref="ArgumentException">The prompt has fewer than two tokens.</exception>
-    public async Task<ScoreResult> ScoreAsync(string model, string prompt, bool addSpecialTokens = true, int topLogprobs = 5, CancellationToken cancellationToken = default)
+    public async Task<ScoreResult> ScoreAsync(string model, string prompt, bool addSpecialTokens = true, int topLogprobs = 5, CancellationToken cancellationToken = default) =>
+        (await ScoreAsync(model, loaded => [Encode(loaded, prompt, addSpecialTokens)], topLogprobs, cancellationToken))[0];
+
+    /// <summary>
+    /// Scores continuations of a prompt, as lm-evaluation-harness scores multiple choice: for each continuation, the
+    /// prompt's token ids followed by the continuation's own (encoded alone, without special tokens, so that the prompt's
+    /// tokens stay as they are), one scored sequence each (<see cref="PromptScorer"/>), in the model's line like
+    /// <see cref="ScoreAsync(string, string, bool, int, CancellationToken)"/>. The continuation's log-probability is the sum
+    /// over its tokens, <c>result.Tokens[promptIds.Length..]</c>.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled, or the tab closed.</exception>
+    /// <exception cref="ModelException">No such model, it cannot load or encode, or a sequence is longer than the context.</exception>
+    /// <exception cref="ArgumentException">The prompt is empty, or a continuation has no tokens.</exception>
+    public Task<IReadOnlyList<ScoreResult>> ScoreContinuationsAsync(string model, int[] promptIds, IReadOnlyList<string> continuations, int topLogprobs = 0,
+        CancellationToken cancellationToken = default)
+    {
+        if (promptIds.Length == 0) throw new ArgumentException("the prompt is empty: write something for the choices to continue");
+        return ScoreAsync(model, loaded => continuations.Select(int[] (c) =>
+        {
+            var tail = Encode(loaded, c, addSpecialTokens: false);
+            return tail.Length > 0 ? [.. promptIds, .. tail] : throw new ArgumentException($"the continuation '{c}' has no tokens: give it some text");
+        }).ToList(), topLogprobs, cancellationToken);
+    }
+
+    /// <summary>The one scoring path: the model loaded under a lease, then each sequence scored alone between two batch steps.</summary>
+    async Task<IReadOnlyList<ScoreResult>> ScoreAsync(string model, Func<LanguageModel, IReadOnlyList<int[]>> sequences, int topLogprobs, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Closed);
         var token = linked.Token;
         var key = catalog.Resolve(model);
+        if (remote?.Handles(model) == true) throw new ModelException($"{model}: a remote model cannot score text (scoring needs the model's log-probabilities over every token); use a local model");
         using var lease = catalog.Lease(key);
         var loaded = await catalog.GetAsync(key);
-        var ids = Encode(loaded, prompt, addSpecialTokens);
-        return await queue.For(loaded).RunAloneAsync(session.Id, t => PromptScorer.Score(loaded, ids, topLogprobs, t), null, token);
+        var all = sequences(loaded);
+        var scores = new List<ScoreResult>(all.Count);
+        foreach (var ids in all)
+            scores.Add(await queue.For(loaded).RunAloneAsync(session.Id, t => PromptScorer.Score(loaded, ids, topLogprobs, t), null, token));
+        return scores;
     }
 
     static int[] Encode(LanguageModel model, string text, bool addSpecialTokens) =>

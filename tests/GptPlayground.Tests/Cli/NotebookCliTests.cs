@@ -57,9 +57,11 @@ public class NotebookCliTests(NotebookCliModels models) : IClassFixture<Notebook
             var r = await CliRunner.Run("run", Path.Combine(PromptsDirectory, file), "--models", models.Directory, "--json", "--out", outMd);
 
             Assert.True(r.ExitCode == 0, r.Error);
-            var runs = JsonDocument.Parse(r.Out).RootElement.GetProperty("runs");
-            Assert.True(runs.GetArrayLength() > 0);
-            Assert.All(runs.EnumerateArray(), run => Assert.Equal("tiny", run.GetProperty("model").GetString()));
+            var root = JsonDocument.Parse(r.Out).RootElement;
+            var runs = root.GetProperty("runs");
+            var evaluations = root.TryGetProperty("evaluations", out var e) ? e.EnumerateArray().ToList() : [];
+            Assert.True(runs.GetArrayLength() + evaluations.Count > 0);
+            Assert.All(runs.EnumerateArray().Concat(evaluations), run => Assert.Equal("tiny", run.GetProperty("model").GetString()));
             var check = await CliRunner.Run("notebook", "check", outMd);
             Assert.Equal(0, check.ExitCode);
             Assert.Equal(File.ReadAllText(outMd), check.Out);

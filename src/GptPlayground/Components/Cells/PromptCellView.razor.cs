@@ -169,7 +169,7 @@ public sealed partial class PromptCellView : IDisposable
         if (Running || Model is not { } model) return Task.CompletedTask;
         var first = Variants[0];
         var summary = Effective(first).Summary();
-        var styles = CellPrompts.Styles(Cell);
+        var styles = PromptStyles.Styles(Cell);
         State.StyleRuns = styles.Select(s =>
         {
             var shown = Tokens.Preview(Notebook, s.Cell, model);
