@@ -79,7 +79,7 @@ public static class RunVerb
         var plans = new Dictionary<int, EvaluationPlan>();
         for (int i = 0; i < notebook.Cells.Count; i++)
         {
-            if (notebook.Cells[i] is not PromptCell { } p || !(p.HasDataset || p.Assert == AssertionKind.Choices)) continue;
+            if (notebook.Cells[i] is not PromptCell { } p || !DatasetEvaluator.Evaluates(p)) continue;
             if (styles && p is InstructionCell)
                 throw new CliException($"cell {i + 1} ({p.Name}): --styles compares prompt styles from a zero-shot or few-shot cell, and this is an instruction cell");
             var request = new EvaluationRequest(notebook, p, ModelFor(i + 1, p)) { NotebookDirectory = Path.GetDirectoryName(Path.GetFullPath(path)), Concurrency = concurrency };

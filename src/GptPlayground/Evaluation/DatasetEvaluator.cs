@@ -172,21 +172,38 @@ public sealed class DatasetEvaluator(CellRunner cells, GenerationRunner generati
     public async Task<IReadOnlyList<StyleResult>> CompareStylesAsync(EvaluationRequest request, IProgress<(string Style, RowResult Row)>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var styles = PromptStyles.Styles(request.Cell);
-        var plans = styles.Select(s =>
-        {
-            s.Cell.Variants = [.. request.Cell.Variants.Take(1)];
-            return Plan(request with { Cell = s.Cell });
-        }).ToList();
+        var styles = PlanStyles(request);
         var results = new List<StyleResult>();
-        for (int i = 0; i < styles.Count; i++)
+        foreach (var (style, note, plan) in styles)
         {
-            var style = styles[i].Style;
             var report = progress is null ? null : new Relay<RowResult>(r => progress.Report((style, r)));
-            results.Add(new StyleResult(style, styles[i].Note, await EvaluateAsync(plans[i], report, cancellationToken)));
+            results.Add(new StyleResult(style, note, await EvaluateAsync(plan, report, cancellationToken)));
         }
         return results;
     }
+
+    /// <summary>
+    /// The plans of a style comparison (<see cref="CompareStylesAsync"/>): the cell's rows as zero-shot, few-shot and
+    /// instruction prompts (<see cref="PromptStyles.Styles"/>), each with the cell's first decoding variant, every one
+    /// checked (<see cref="Plan"/>) before any runs.
+    /// </summary>
+    /// <exception cref="ArgumentException">The cell is an instruction cell (compare from a zero-shot or few-shot cell).</exception>
+    /// <exception cref="DatasetException">The dataset cannot be used.</exception>
+    public static IReadOnlyList<(string Style, string Note, EvaluationPlan Plan)> PlanStyles(EvaluationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return PromptStyles.Styles(request.Cell).Select(s =>
+        {
+            s.Cell.Variants = [.. request.Cell.Variants.Take(1)];
+            return (s.Style, s.Note, Plan(request with { Cell = s.Cell }));
+        }).ToList();
+    }
+
+    /// <summary>
+    /// True when running <paramref name="cell"/> means evaluating it (the <c>run</c> verb and the editor's Run cell alike):
+    /// it has a dataset, or it scores choices (<c>assert: choices</c>).
+    /// </summary>
+    public static bool Evaluates(PromptCell cell) => cell.HasDataset || cell.Assert == AssertionKind.Choices;
 
     /// <summary>Reports synchronously on the caller's thread (unlike <see cref="Progress{T}"/>, which posts).</summary>
     sealed class Relay<T>(Action<T> report) : IProgress<T>

@@ -1,3 +1,4 @@
+using GptPlayground.Evaluation;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Serving;
 using GptPlayground.Notebooks;
@@ -59,6 +60,7 @@ public sealed class ComponentContext : BunitContext, IDisposable
         Services.AddSingleton<PlaygroundSession>();
         Services.AddSingleton<GenerationRunner>();
         Services.AddSingleton<CellRunner>();
+        Services.AddSingleton<DatasetEvaluator>();
         Services.AddSingleton<PromptTokens>();
         if (promptsDirectory is not null) Services.AddSingleton(new NotebookStorage(promptsDirectory));
         return this;

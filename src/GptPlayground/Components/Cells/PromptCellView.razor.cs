@@ -1,6 +1,7 @@
 using GptPlayground.Components.Decoding;
 using GptPlayground.Inference;
 using GptPlayground.Decoding;
+using GptPlayground.Evaluation;
 using GptPlayground.Notebooks;
 using GptPlayground.Services;
 using GptPlayground.Tokenizers;
@@ -17,7 +18,8 @@ namespace GptPlayground.Components.Cells;
 /// and the first place where each output differs from the reference column is marked. Errors stay inside their column;
 /// a column warns only about the settings its own variant sets (inherited notebook defaults that its mode ignores are no
 /// news). <b>Compare prompt styles</b> runs the same input as zero-shot, few-shot and instruction prompts, each column
-/// with its exact prompt. <b>Score prompt</b> colours the prompt's tokens by surprisal, marked stale once the prompt changes.
+/// with its exact prompt. A dataset cell runs every row x variant instead, and compares the styles over its rows
+/// (<see cref="DatasetRunState"/>, shown by the <see cref="Evaluation.DatasetPanel"/>). <b>Score prompt</b> colours the prompt's tokens by surprisal, marked stale once the prompt changes.
 /// </summary>
 public sealed partial class PromptCellView : IDisposable
 {
@@ -41,6 +43,9 @@ public sealed partial class PromptCellView : IDisposable
     /// <summary>The cell's run state (the notebook editor keeps one per cell, so that Run all can run it); a new one when not given.</summary>
     [Parameter] public CellRunState State { get; set; } = new();
 
+    /// <summary>The cell's dataset evaluation (results matrix, style comparison); a new one when not given.</summary>
+    [Parameter] public DatasetRunState Dataset { get; set; } = new();
+
     /// <summary>Model names to choose from.</summary>
     [Parameter] public IReadOnlyList<string> Models { get; set; } = [];
 
@@ -56,6 +61,7 @@ public sealed partial class PromptCellView : IDisposable
     [Inject] CellRunner Runner { get; set; } = default!;
     [Inject] GenerationRunner Generation { get; set; } = default!;
     [Inject] PromptTokens Tokens { get; set; } = default!;
+    [Inject] DatasetEvaluator Evaluator { get; set; } = default!;
 
     /// <summary>True while the cell runs.</summary>
     public bool Running => State.Running;
@@ -150,13 +156,14 @@ public sealed partial class PromptCellView : IDisposable
 
     Task RunClickedAsync() => RunAsync(CancellationToken.None);
 
-    /// <summary>Runs every variant through the cell runner (the same call Run all makes). Does nothing while running.</summary>
+    /// <summary>Runs every variant through the cell runner, or a dataset cell's every row x variant through the dataset
+    /// evaluator (the same call Run all makes). Does nothing while running.</summary>
     /// <param name="cancellationToken">Cancels the run (e.g. the notebook's Cancel).</param>
     public Task RunAsync(CancellationToken cancellationToken)
     {
         RefreshPreview();
         _ = Columns;                                         // the columns' summaries follow the current settings
-        return State.RunAsync(Runner, Notebook, Cell, Model, cancellationToken);
+        return Dataset.RunCellAsync(Evaluator, Runner, State, Notebook, Cell, Model, cancellationToken);
     }
 
     Task Render() => InvokeAsync(StateHasChanged);
@@ -166,6 +173,7 @@ public sealed partial class PromptCellView : IDisposable
 
     Task CompareStylesAsync()
     {
+        if (DatasetEvaluator.Evaluates(Cell)) return Dataset.CompareStylesAsync(Evaluator, State, Notebook, Cell, Model, CancellationToken.None);
         if (Running || Model is not { } model) return Task.CompletedTask;
         var first = Variants[0];
         var summary = Effective(first).Summary();

@@ -1,4 +1,5 @@
 using GptPlayground.Components.Cells;
+using GptPlayground.Evaluation;
 using GptPlayground.Inference.Models;
 using GptPlayground.Notebooks;
 using GptPlayground.Services;
@@ -21,6 +22,7 @@ namespace GptPlayground.Components.Notebooks;
 public sealed partial class NotebookEditor : IDisposable
 {
     readonly Dictionary<Cell, CellRunState> cellRuns = new(ReferenceEqualityComparer.Instance);
+    readonly Dictionary<Cell, DatasetRunState> datasetRuns = new(ReferenceEqualityComparer.Instance);
     Notebook? notebook;
     NotebookVersion? version;
     string? loadError;
@@ -47,6 +49,7 @@ public sealed partial class NotebookEditor : IDisposable
     [Inject] NotebookStorage Storage { get; set; } = default!;
     [Inject] ModelCatalog Catalog { get; set; } = default!;
     [Inject] CellRunner Runner { get; set; } = default!;
+    [Inject] DatasetEvaluator Evaluator { get; set; } = default!;
     [Inject] IJSRuntime JS { get; set; } = default!;
     [Inject] ISnackbar Snackbar { get; set; } = default!;
     [Inject] IDialogService Dialogs { get; set; } = default!;
@@ -184,6 +187,7 @@ public sealed partial class NotebookEditor : IDisposable
         {
             notebook = NotebookFormat.Parse(draft!);
             cellRuns.Clear();
+            datasetRuns.Clear();
             Dirty = true;
             saveMessage = "Draft restored: save to keep it.";
             saveFailed = false;
@@ -245,6 +249,7 @@ public sealed partial class NotebookEditor : IDisposable
     {
         var cell = notebook!.Cells[index];
         if (cellRuns.Remove(cell, out var state)) state.Cancel();
+        datasetRuns.Remove(cell);
         Edit(() => notebook.Cells.RemoveAt(index));
         var what = cell is PromptCell { Name: { Length: > 0 } n } ? $"{KindName(cell)} cell '{n}'" : $"{KindName(cell)} cell";
         Snackbar.Add($"Deleted the {what}.", Severity.Normal, o =>
@@ -306,7 +311,7 @@ public sealed partial class NotebookEditor : IDisposable
             foreach (var cell in notebook.Cells.OfType<PromptCell>().ToList())
             {
                 if (all.IsCancellationRequested) break;
-                await RunsOf(cell).RunAsync(Runner, notebook, cell, CellRunner.ModelOf(notebook, cell, fallbackModel), all.Token);
+                await DatasetOf(cell).RunCellAsync(Evaluator, Runner, RunsOf(cell), notebook, cell, CellRunner.ModelOf(notebook, cell, fallbackModel), all.Token);
             }
         }
         finally
@@ -320,6 +325,14 @@ public sealed partial class NotebookEditor : IDisposable
     CellRunState RunsOf(Cell cell)
     {
         if (!cellRuns.TryGetValue(cell, out var state)) cellRuns[cell] = state = new CellRunState();
+        return state;
+    }
+
+    /// <summary>The dataset evaluation of a prompt cell (its results matrix and style comparison), reading dataset files beside the notebook.</summary>
+    DatasetRunState DatasetOf(Cell cell)
+    {
+        if (!datasetRuns.TryGetValue(cell, out var state))
+            datasetRuns[cell] = state = new DatasetRunState { NotebookDirectory = Path.GetDirectoryName(Storage.PathOf(Name)) };
         return state;
     }
 
