@@ -1,5 +1,6 @@
 using GptPlayground.Api;
 using GptPlayground.Components;
+using GptPlayground.Evaluation;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Serving;
 using GptPlayground.Notebooks;
@@ -33,6 +34,7 @@ public static class PlaygroundWebApp
         builder.AddInference(PlaygroundPaths.Models);
         builder.AddNotebooks(PlaygroundPaths.Prompts);
         builder.AddPlaygroundServices();
+        builder.AddEvaluation();
         builder.AddPlaygroundUi();
         builder.AddPlaygroundMetrics();
 
