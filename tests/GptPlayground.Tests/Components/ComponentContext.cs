@@ -1,3 +1,4 @@
+using GptPlayground.Evaluation;
 using GptPlayground.Inference.Models;
 using GptPlayground.Inference.Serving;
 using GptPlayground.Notebooks;
@@ -60,6 +61,9 @@ public sealed class ComponentContext : BunitContext, IDisposable
         Services.AddSingleton<GenerationRunner>();
         Services.AddSingleton<CellRunner>();
         Services.AddSingleton<PromptTokens>();
+        Services.AddSingleton<DatasetEvaluator>();
+        Services.AddSingleton<FewShotAblation>();
+        Services.AddSingleton<AblationRuns>();
         if (promptsDirectory is not null) Services.AddSingleton(new NotebookStorage(promptsDirectory));
         return this;
     }
