@@ -387,7 +387,7 @@ public static partial class NotebookFormat
             switch (role)
             {
                 case "cell": ReadCellSettings(c, content, contentLine, line, e.Args, where); break;
-                case "dataset": c.Dataset = content; break;
+                case "dataset": c.Dataset = content; c.DatasetLine = contentLine; break;
                 case "expected": c.Expected = content; break;
                 case "instruction" when c is ZeroShotCell z: z.Instruction = content; break;
                 case "instruction" when c is FewShotCell f: f.Instruction = content; break;

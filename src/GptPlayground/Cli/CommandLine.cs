@@ -21,6 +21,7 @@ public static class CommandLine
         ["synth-model"] = SynthModelVerb.RunAsync,
         ["notebook"] = NotebookVerb.RunAsync,
         ["run"] = RunVerb.RunAsync,
+        ["ablate"] = AblateVerb.RunAsync,
     };
 
     /// <summary>True when <paramref name="args"/> start with a headless verb (anything else means serve).</summary>
@@ -105,12 +106,16 @@ public static class CommandLine
                gptplayground run NOTEBOOK.md [--out FILE] [--json] [--models DIR] [--provider P]
                                  [--samples N] [--normalize exact|trimmed|case-folded|first-line]
                                  [--styles] [--fail-under RATE] [--concurrency N]
+               gptplayground ablate NOTEBOOK.md --cell NAME [--repeats R] [--seed S] [--json]
+                                    [--concurrency N] [--models DIR] [--provider P]
 
         serve is the default verb: the web app on http://127.0.0.1:5080.
         Without --model: the first usable model in models/, the embedded playground-mini only when there is no other.
         generate: unset decoding flags come from the model's generation_config.json, else greedy (docs/decoding.md).
         run: a cell with a dataset runs every row x variant and reports pass rates with 95% Wilson intervals;
              --styles runs the rows as zero-shot, few-shot and instruction prompts (docs/notebook-format.md).
+        ablate: a few-shot cell's accuracy over its dataset without each example, with k random examples
+                (k = 0..n, R subsets each) and in R random orders; the same --seed draws the same (docs/evaluation.md).
         Exit codes: 0 ok, 2 bad input (one line on stderr), 1 internal error, 3 a pass rate below run's --fail-under.
 
         """;
