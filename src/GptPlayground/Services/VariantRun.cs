@@ -261,7 +261,7 @@ public sealed class VariantRun(string name, string summary)
     /// <summary>
     /// The first sequence as a notebook output (to keep with the notebook), by the one rule every front end shares:
     /// time = prefill + decode in ms and decode tokens/s over all sequences, both to one decimal; the seed only when the
-    /// run sampled (the resolved seed, so a fresh one can be replayed).
+    /// run sampled (the resolved seed, so a fresh one can be replayed); the token ids unless a remote model made them.
     /// </summary>
     public GptPlayground.Notebooks.CellOutput? ToOutput() => Sequences.Count == 0 ? null : new GptPlayground.Notebooks.CellOutput
     {
@@ -272,5 +272,6 @@ public sealed class VariantRun(string name, string summary)
         TimeMs = Math.Round((remoteTime ?? Stats.Prefill + Stats.Decode).TotalMilliseconds, 1),
         TokensPerSecond = Math.Round(TokensPerSecond, 1),
         Seed = Seed,
+        TokenIds = Sequences[0].Tokens.Count == 0 || Sequences[0].Tokens.Any(t => t.IsRemote) ? null : Sequences[0].Tokens.Select(t => t.Token).ToArray(),
     };
 }
