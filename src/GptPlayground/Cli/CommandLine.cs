@@ -104,13 +104,14 @@ public static class CommandLine
                gptplayground notebook check NOTEBOOK.md
                gptplayground run NOTEBOOK.md [--out FILE] [--json] [--models DIR] [--provider P]
                                  [--samples N] [--normalize exact|trimmed|case-folded|first-line]
-                                 [--styles] [--fail-under RATE] [--concurrency N]
+                                 [--styles] [--fail-under RATE] [--concurrency N] [--no-record]
 
         serve is the default verb: the web app on http://127.0.0.1:5080.
         Without --model: the first usable model in models/, the embedded playground-mini only when there is no other.
         generate: unset decoding flags come from the model's generation_config.json, else greedy (docs/decoding.md).
         run: a cell with a dataset runs every row x variant and reports pass rates with 95% Wilson intervals;
-             --styles runs the rows as zero-shot, few-shot and instruction prompts (docs/notebook-format.md).
+             --styles runs the rows as zero-shot, few-shot and instruction prompts (docs/notebook-format.md);
+             each run leaves a record in .runs/ beside the notebook unless --no-record (docs/records.md).
         Exit codes: 0 ok, 2 bad input (one line on stderr), 1 internal error, 3 a pass rate below run's --fail-under.
 
         """;

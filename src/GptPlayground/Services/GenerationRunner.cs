@@ -30,6 +30,12 @@ public sealed class RunProgress
     /// <summary>The settings as run (a fresh seed filled in when sampling without one).</summary>
     public DecodingSettings? Settings { get; internal set; }
 
+    /// <summary>The local model's resolved path (a folder or .onnx file), once loaded; null for a remote model.</summary>
+    public string? ModelPath { get; internal set; }
+
+    /// <summary>Where the local model runs ("cpu", "cuda"), once loaded; null for a remote model.</summary>
+    public string? Provider { get; internal set; }
+
     /// <summary>Timings of the generation, filled in while it runs.</summary>
     public GenerationStats Stats { get; } = new();
 
@@ -85,6 +91,8 @@ public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue
         if (ids.Length == 0) throw new ArgumentException("the prompt is empty: write something for the model to continue");
         var settings = request.Settings.Resolve(model.Config.GenerationDefaults, model.ContextLength);
         progress.PromptTokens = ids.Length;
+        progress.ModelPath = key;
+        progress.Provider = model.Provider.Name;
         progress.Settings = settings;
         progress.Notify();
         var steps = queue.For(model).GenerateAsync(session.Id, [ids], settings, new() { TopLogprobs = request.TopLogprobs }, progress.Stats, new Listener(progress), token);
