@@ -131,6 +131,17 @@ public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue
         }).ToList(), topLogprobs, cancellationToken);
     }
 
+    /// <summary>
+    /// Scores a sequence of token ids as it stands (the log-probability of each token given those before it), in the
+    /// model's line like <see cref="ScoreAsync(string, string, bool, int, CancellationToken)"/>: what a replay asks of the
+    /// model about a recorded token it no longer chooses.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled, or the tab closed.</exception>
+    /// <exception cref="ModelException">No such model, it cannot load, or the sequence is longer than the context.</exception>
+    /// <exception cref="ArgumentException">The sequence has fewer than two tokens.</exception>
+    public async Task<ScoreResult> ScoreIdsAsync(string model, int[] ids, int topLogprobs = 0, CancellationToken cancellationToken = default) =>
+        (await ScoreAsync(model, _ => [ids], topLogprobs, cancellationToken))[0];
+
     /// <summary>The one scoring path: the model loaded under a lease, then each sequence scored alone between two batch steps.</summary>
     async Task<IReadOnlyList<ScoreResult>> ScoreAsync(string model, Func<LanguageModel, IReadOnlyList<int[]>> sequences, int topLogprobs, CancellationToken cancellationToken)
     {

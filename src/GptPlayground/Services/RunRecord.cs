@@ -4,7 +4,7 @@ namespace GptPlayground.Services;
 
 /// <summary>
 /// One run of one prompt (a cell's variant, or one prompt of an API request) as <see cref="RunRecords"/> keeps it: one
-/// JSON line of a <c>.runs/…/*.jsonl</c> file, with what it takes to run it again (the <c>replay</c> verb): the model and
+/// JSON line of a <c>.runs/…/*.jsonl</c> file, with what it takes to run it again (<see cref="RunReplay"/>): the model and
 /// the SHA-256 of its files, the settings as resolved (every default filled in, the seed actually used), the prompt's
 /// token ids, and each output's token ids with their log-probabilities. Written with snake_case names
 /// (<see cref="RunRecords.Json"/>).

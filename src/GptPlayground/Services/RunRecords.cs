@@ -32,7 +32,7 @@ public sealed record RunRecordFile(string Path, IReadOnlyList<RecordLine> Record
 /// Run records: every run of a cell (UI, the <c>run</c> verb) and every API generation leaves one JSON line
 /// (<see cref="RunRecord"/>) in a file beside the notebook, <c>.runs/NOTEBOOK/CELL.jsonl</c> (API runs in
 /// <c>PROMPTS/.runs/api/MODEL.jsonl</c>), so that a cell's history can be shown and a run replayed
-/// (the <c>replay</c> verb). On by default; the setting <c>Playground:Records</c> (false) and <c>run --no-record</c>
+/// (<see cref="RunReplay"/>). On by default; the setting <c>Playground:Records</c> (false) and <c>run --no-record</c>
 /// turn it off. A record that cannot be written is a warning in the log, never a failed run; a line that cannot be read
 /// back is a warning, never an exception.
 /// </summary>
