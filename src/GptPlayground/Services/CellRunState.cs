@@ -25,6 +25,9 @@ public sealed class CellRunState
     /// <summary>The cell's output diff: which two outputs it compares, and the outputs the notebook file holds.</summary>
     public OutputDiffState Diff { get; } = new();
 
+    /// <summary>The cell's run history (its records beside the notebook), reloaded after each run.</summary>
+    public RunHistoryState History { get; } = new();
+
     /// <summary>Where the cell's runs are recorded (<see cref="RunRecords"/>: beside its notebook); null records nothing.</summary>
     public RecordTarget? Record { get; set; }
 
@@ -108,6 +111,7 @@ public sealed class CellRunState
         finally
         {
             cancel = null;
+            History.Invalidate();       // the run left records
             if (RunningChanged is { } ended) await ended(false);
             await Render();
         }
