@@ -268,4 +268,8 @@ public sealed record CellOutput
 
     /// <summary>Seed used for sampling.</summary>
     public ulong? Seed { get; init; }
+
+    /// <summary>The generated token ids, in order (<c>ids=</c>); null when not known (an older notebook, a remote model).
+    /// With them a shared notebook can be replayed token by token (the <c>replay</c> verb).</summary>
+    public IReadOnlyList<int>? TokenIds { get; init; }
 }

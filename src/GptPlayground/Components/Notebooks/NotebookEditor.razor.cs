@@ -324,10 +324,11 @@ public sealed partial class NotebookEditor : IDisposable
         }
     }
 
-    /// <summary>The run state of a prompt cell: its view shows it, Run all runs it.</summary>
+    /// <summary>The run state of a prompt cell: its view shows it, Run all runs it; its runs are recorded beside the notebook.</summary>
     CellRunState RunsOf(Cell cell)
     {
         if (!cellRuns.TryGetValue(cell, out var state)) cellRuns[cell] = state = new CellRunState();
+        state.Record = new RecordTarget(Storage.PathOf(Name), "ui");
         return state;
     }
 
