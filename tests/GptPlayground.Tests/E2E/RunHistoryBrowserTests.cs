@@ -52,10 +52,10 @@ public class RunHistoryBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         var rows = panel.Locator(".history-table tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(4);
-        var variants = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.variant)");
+        var variants = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.historyVariant)");
         Assert.Equal(2, variants.Count(v => v == "greedy"));
         Assert.Equal(2, variants.Count(v => v == "warm"));
-        var oldWarm = panel.Locator("tr[data-variant='warm']").Last;
+        var oldWarm = panel.Locator("tr[data-history-variant='warm']").Last;
         await oldWarm.GetByRole(AriaRole.Button).ClickAsync();
         var diff = cell.Locator(".output-diff .diff-text");
         await Assertions.Expect(diff).ToBeVisibleAsync();
