@@ -149,9 +149,8 @@ public sealed class RunRecords
     }
 
     /// <summary>
-    /// Appends <paramref name="record"/> to <paramref name="file"/> as one line, in one write (a line that another
-    /// process's crash left unfinished is closed first, so that this one reads back whole). Does nothing when records
-    /// are off.
+    /// Appends <paramref name="record"/> to <paramref name="file"/> as one line, in one write in append mode (a line that
+    /// a crash left unfinished is closed first, so that this one reads back whole). Does nothing when records are off.
     /// </summary>
     /// <returns>Null when written (or off); else why not, which is also logged as a warning.</returns>
     public string? Append(string file, RunRecord record)
@@ -163,13 +162,17 @@ public sealed class RunRecords
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
             lock (FileLocks.GetOrAdd(Path.GetFullPath(file), _ => new object()))
             {
-                using var stream = new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-                if (stream.Length > 0)
+                if (File.Exists(file))
                 {
-                    stream.Seek(-1, SeekOrigin.End);
-                    if (stream.ReadByte() != '\n') bytes = [(byte)'\n', .. bytes];
+                    using var probe = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                    if (probe.Length > 0)
+                    {
+                        probe.Seek(-1, SeekOrigin.End);
+                        if (probe.ReadByte() != '\n') bytes = [(byte)'\n', .. bytes];
+                    }
                 }
-                stream.Seek(0, SeekOrigin.End);
+                // append mode: every write lands at the end, also when another process (a run verb, a second server) appends too
+                using var stream = new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
                 stream.Write(bytes);
                 stream.Flush(flushToDisk: true);
             }

@@ -24,4 +24,21 @@ public class ApiRecordTests(ApiApp app) : IClassFixture<ApiApp>
         Assert.Equal(3, Assert.Single(record.Outputs).Ids.Length);
         Assert.Contains("model.onnx", record.Files.Keys);
     }
+
+    [Fact]
+    public async Task With_records_turned_off_a_completion_leaves_none()
+    {
+        var (url, services) = app.Start(new Dictionary<string, string> { [RunRecords.EnabledKey] = "false" });
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var records = services.GetRequiredService<RunRecords>();
+        var file = Path.Combine(records.PromptsRoot!, RunRecords.Folder, "api", "slow.jsonl");
+
+        var response = await http.PostAsync(url + "/v1/completions",
+            new StringContent("""{"model": "slow", "prompt": "hello", "max_tokens": 2}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(records.Enabled);
+        Assert.Null(records.ApiFileFor("slow"));
+        Assert.False(File.Exists(file));
+    }
 }

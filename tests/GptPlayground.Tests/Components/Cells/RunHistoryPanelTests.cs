@@ -59,7 +59,7 @@ public sealed class RunHistoryPanelTests : IDisposable
 
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll(".history-table tbody tr").Count));
         var rows = cut.FindAll(".history-table tbody tr");
-        Assert.Equal(["warm", "greedy"], rows.Select(r => r.GetAttribute("data-variant")));
+        Assert.Equal(["warm", "greedy"], rows.Select(r => r.GetAttribute("data-history-variant")));
         Assert.Contains("seed 7", rows[0].QuerySelector(".settings")!.TextContent);
         Assert.Equal("a dog ran off", rows[0].QuerySelector(".output")!.TextContent);
         Assert.Equal("12-01 10:02:00", rows[0].QuerySelector(".when")!.TextContent);
