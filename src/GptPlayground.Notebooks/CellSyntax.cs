@@ -22,8 +22,10 @@ public static partial class CellSyntax
         public const string TokensPerSecond = "tokens_per_s";
         /// <summary>seed=N: the seed a sampling run used.</summary>
         public const string Seed = "seed";
-        /// <summary>"tokens=N, finish=eos|length|stop|context, time_ms=X, tokens_per_s=X, seed=N", for messages.</summary>
-        public const string Expected = "tokens=N, finish=eos|length|stop|context, time_ms=X, tokens_per_s=X, seed=N";
+        /// <summary>ids=1,2,3: the generated token ids, comma-separated (so that whoever opens the notebook can replay it).</summary>
+        public const string Ids = "ids";
+        /// <summary>"tokens=N, finish=eos|length|stop|context, time_ms=X, tokens_per_s=X, seed=N, ids=1,2,3", for messages.</summary>
+        public const string Expected = "tokens=N, finish=eos|length|stop|context, time_ms=X, tokens_per_s=X, seed=N, ids=1,2,3";
     }
 
     /// <summary>What a variable name may be, as an error message ends it.</summary>

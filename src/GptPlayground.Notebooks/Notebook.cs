@@ -115,7 +115,22 @@ public abstract class PromptCell : Cell
     /// The cell's inline table of inputs (a <c>```dataset</c> block: CSV with a header row), as written; null for none.
     /// Its columns fill <c>{{variables}}</c>, one run per row (see <see cref="CellDataset"/>).
     /// </summary>
-    public string? Dataset { get; set; }
+    public string? Dataset
+    {
+        get;
+        set
+        {
+            if (value != field) DatasetLine = null;          // edited text: the file's line numbers no longer hold
+            field = value;
+        }
+    }
+
+    /// <summary>
+    /// The notebook file's line of the <see cref="Dataset"/> block's first line (its header), set by the reader, so that
+    /// errors in a row name the line a user opens; null for a block built in code or edited since it was read (then
+    /// lines count from the block's first line).
+    /// </summary>
+    public int? DatasetLine { get; set; }
 
     /// <summary>
     /// A dataset file beside the notebook instead of <see cref="Dataset"/> (cell setting <c>dataset: data/NAME.csv</c> or
@@ -253,4 +268,8 @@ public sealed record CellOutput
 
     /// <summary>Seed used for sampling.</summary>
     public ulong? Seed { get; init; }
+
+    /// <summary>The generated token ids, in order (<c>ids=</c>); null when not known (an older notebook, a remote model).
+    /// With them a shared notebook can be replayed token by token (the <c>replay</c> verb).</summary>
+    public IReadOnlyList<int>? TokenIds { get; init; }
 }

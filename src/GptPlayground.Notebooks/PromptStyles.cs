@@ -18,11 +18,27 @@ public static class PromptStyles
     public static IReadOnlyList<(string Style, PromptCell Cell, string Note)> Styles(PromptCell cell) =>
         StylesWithoutEvaluation(cell).Select(s => (s.Style, WithEvaluationOf(s.Cell, cell), s.Note)).ToList();
 
+    /// <summary>
+    /// A copy of a few-shot cell with <paramref name="examples"/> instead of its own (the few-shot ablation's prompts):
+    /// the same instruction, template, separator, query, variables, model, decoding variants, dataset, expected answer and
+    /// assertion; its outputs are not copied.
+    /// </summary>
+    public static FewShotCell WithExamples(FewShotCell cell, IEnumerable<FewShotExample> examples)
+    {
+        var copy = FewShotCopy(cell, examples.Select(e => new FewShotExample(e.Input, e.Output)).ToList());
+        copy.Variants = [.. cell.Variants];
+        return (FewShotCell)WithEvaluationOf(copy, cell);
+    }
+
+    static FewShotCell FewShotCopy(FewShotCell f, List<FewShotExample> examples) =>
+        new() { Name = f.Name, Instruction = f.Instruction, Template = f.Template, Separator = f.Separator, Examples = examples, Query = f.Query, Variables = f.Variables };
+
     /// <summary>Copies the model, dataset, expected answer and assertion of <paramref name="source"/> onto <paramref name="cell"/>.</summary>
     static PromptCell WithEvaluationOf(PromptCell cell, PromptCell source)
     {
         cell.Model = source.Model;
         cell.Dataset = source.Dataset;
+        cell.DatasetLine = source.DatasetLine;
         cell.DatasetFile = source.DatasetFile;
         cell.ExpectedColumn = source.ExpectedColumn;
         cell.Expected = source.Expected;
@@ -49,9 +65,8 @@ public static class PromptStyles
                 var examples = f.Examples.Where(e => e.Enabled).Select(e => new FewShotExample(e.Input, e.Output)).ToList();
                 return
                 [
-                    ("zero-shot", new FewShotCell { Name = f.Name, Instruction = f.Instruction, Template = f.Template, Separator = f.Separator, Examples = [], Query = f.Query, Variables = f.Variables },
-                        "instruction + query in the example template, no examples"),
-                    ("few-shot", new FewShotCell { Name = f.Name, Instruction = f.Instruction, Template = f.Template, Separator = f.Separator, Examples = examples, Query = f.Query, Variables = f.Variables },
+                    ("zero-shot", FewShotCopy(f, []), "instruction + query in the example template, no examples"),
+                    ("few-shot", FewShotCopy(f, examples),
                         $"the cell itself ({examples.Count} example{(examples.Count == 1 ? "" : "s")})"),
                     ("instruction", new InstructionCell { Name = f.Name, System = f.Instruction, User = f.Query, Variables = f.Variables },
                         "instruction as system message, query as user message"),

@@ -244,6 +244,9 @@ public class NotebookFormatTests
     [InlineData("---\n---\n\n## Few-shot: a\n\n```example-output\nx\n```\n", 6, "must follow an ```example")]
     [InlineData("---\n---\n\n## Zero-shot: a\n\n```input\nx\n", 6, "not closed")]
     [InlineData("---\n---\n\n## Zero-shot: a\n\n```input\nx\n```\n\n```output g tokens=many\nx\n```\n", 10, "bad value")]
+    [InlineData("---\n---\n\n## Zero-shot: a\n\n```input\nx\n```\n\n```output g ids=1,x,3\nx\n```\n", 10, "bad value")]
+    [InlineData("---\n---\n\n## Zero-shot: a\n\n```input\nx\n```\n\n```output g ids=1,-2\nx\n```\n", 10, "bad value")]
+    [InlineData("---\n---\n\n## Zero-shot: a\n\n```input\nx\n```\n\n```output g tokens=3 ids=1,2\nx\n```\n", 10, "has 2 token ids but tokens=3")]
     [InlineData("---\n---\n\n## Zero-shot: a\n\n```cell\ncolour: red\n```\n", 7, "unknown cell setting 'colour'")]
     [InlineData("---\nvariables: [a, b]\n---\n", 2, "mapping")]
     public void Errors_name_the_line_and_what_was_expected(string text, int line, string reason)
@@ -271,5 +274,39 @@ public class NotebookFormatTests
 
         Assert.DoesNotContain("```output", written);
         Assert.Empty(NotebookFormat.Parse(written).PromptCells.Single().Outputs);
+    }
+
+    [Fact]
+    public void Output_token_ids_are_written_and_read_back()
+    {
+        var n = new Notebook
+        {
+            Cells = [new ZeroShotCell { Name = "a", Input = "x", Outputs = [new CellOutput { Variant = "g", Text = " cold", Tokens = 3, Seed = 7, TokenIds = [4, 0, 250] }] }],
+        };
+
+        var written = NotebookFormat.Write(n);
+        var back = NotebookFormat.Parse(written).PromptCells.Single().Outputs.Single();
+
+        Assert.Contains("```output g tokens=3 seed=7 ids=4,0,250", written);
+        Assert.Equal([4, 0, 250], back.TokenIds!);
+        Assert.Equal(written, NotebookFormat.Write(NotebookFormat.Parse(written)));
+    }
+
+    [Fact]
+    public void An_output_without_ids_reads_as_unknown_ids()
+    {
+        var o = NotebookFormat.Parse(Sample.Replace("\r\n", "\n")).PromptCells.Single().Outputs.Single();
+
+        Assert.Null(o.TokenIds);
+    }
+
+    [Fact]
+    public void Writing_refuses_a_negative_token_id()
+    {
+        var n = new Notebook { Cells = [new ZeroShotCell { Name = "a", Input = "x", Outputs = [new CellOutput { Variant = "g", Text = "y", TokenIds = [1, -1] }] }] };
+
+        var e = Assert.Throws<NotebookFormatException>(() => NotebookFormat.Write(n));
+
+        Assert.Contains("negative token id", e.Message);
     }
 }

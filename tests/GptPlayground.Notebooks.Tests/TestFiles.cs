@@ -94,7 +94,14 @@ static class TestFiles
         }
         foreach (var v in p.Variants)
             if (rng.Next(2) == 0)
-                p.Outputs.Add(new CellOutput { Variant = v.Name, Text = Text(rng), Tokens = rng.Next(100), Finish = "eos", TimeMs = 12.5, TokensPerSecond = rng.Next(2) == 0 ? 33.25 : null, Seed = rng.Next(2) == 0 ? 42UL : null });
+            {
+                int count = rng.Next(100);
+                p.Outputs.Add(new CellOutput
+                {
+                    Variant = v.Name, Text = Text(rng), Tokens = count, Finish = "eos", TimeMs = 12.5, TokensPerSecond = rng.Next(2) == 0 ? 33.25 : null, Seed = rng.Next(2) == 0 ? 42UL : null,
+                    TokenIds = rng.Next(2) == 0 ? Enumerable.Range(0, count).Select(_ => rng.Next(50_000)).ToArray() : null,
+                });
+            }
         RandomEvaluation(rng, p);
         return p;
     }

@@ -126,7 +126,8 @@ public static class CellDataset
 
     /// <summary>
     /// The cell's dataset, read and checked (<see cref="CheckRows"/>): its <c>```dataset</c> block, or its file read from
-    /// <paramref name="notebookDirectory"/>. Null when the cell has no dataset.
+    /// <paramref name="notebookDirectory"/>. Null when the cell has no dataset. A block's rows carry the notebook file's
+    /// line numbers (<see cref="PromptCell.DatasetLine"/>) when the cell was read from a file.
     /// </summary>
     /// <param name="cell">The cell.</param>
     /// <param name="notebookDirectory">The folder of the notebook file (a dataset file's name is relative to it); null
@@ -137,7 +138,9 @@ public static class CellDataset
     {
         if (cell.Dataset is { } inline)
         {
-            var table = DatasetTable.Read(inline, $"cell '{cell.Name}' ```dataset block");
+            // rows are numbered by the notebook file's lines when the block was read from it (DatasetLine)
+            var source = cell.DatasetLine is null ? $"cell '{cell.Name}' ```dataset block" : $"cell '{cell.Name}' ```dataset block, notebook";
+            var table = DatasetTable.Read(inline, source, firstLine: cell.DatasetLine ?? 1);
             CheckRows(cell, table);
             return table;
         }

@@ -387,7 +387,7 @@ public static partial class NotebookFormat
             switch (role)
             {
                 case "cell": ReadCellSettings(c, content, contentLine, line, e.Args, where); break;
-                case "dataset": c.Dataset = content; break;
+                case "dataset": c.Dataset = content; c.DatasetLine = contentLine; break;
                 case "expected": c.Expected = content; break;
                 case "instruction" when c is ZeroShotCell z: z.Instruction = content; break;
                 case "instruction" when c is FewShotCell f: f.Instruction = content; break;
@@ -464,7 +464,7 @@ public static partial class NotebookFormat
         {
             if (args.Length == 0) throw new NotebookFormatException(line, "```output needs the variant name after it, e.g. ```output greedy tokens=5");
             if (!CellSyntax.IsVariantName(args[0])) throw new NotebookFormatException(line, $"output variant name '{args[0]}' {CellSyntax.VariantNameRule}");
-            int? tokens = null; string? finish = null; double? timeMs = null, tps = null; ulong? seed = null;
+            int? tokens = null; string? finish = null; double? timeMs = null, tps = null; ulong? seed = null; int[]? ids = null;
             foreach (var field in args[1..])
             {
                 int eq = field.IndexOf('=');
@@ -478,6 +478,7 @@ public static partial class NotebookFormat
                         case CellSyntax.OutputField.TimeMs: timeMs = double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture); break;
                         case CellSyntax.OutputField.TokensPerSecond: tps = double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture); break;
                         case CellSyntax.OutputField.Seed: seed = ulong.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture); break;
+                        case CellSyntax.OutputField.Ids: ids = value.Length == 0 ? [] : value.Split(',').Select(id => int.Parse(id, NumberStyles.None, CultureInfo.InvariantCulture)).ToArray(); break;
                         default: throw new NotebookFormatException(line, $"unknown output field '{key}' (expected {CellSyntax.OutputField.Expected})");
                     }
                 }
@@ -486,7 +487,9 @@ public static partial class NotebookFormat
                     throw new NotebookFormatException(line, $"output field '{field}' has a bad value (expected {CellSyntax.OutputField.Expected})");
                 }
             }
-            return new CellOutput { Variant = args[0], Text = text, Tokens = tokens, Finish = finish, TimeMs = timeMs, TokensPerSecond = tps, Seed = seed };
+            if (ids is not null && tokens is int count && count != ids.Length)
+                throw new NotebookFormatException(line, $"output field 'ids' has {ids.Length} token ids but tokens={count}: the two must agree (remove ids, or correct tokens)");
+            return new CellOutput { Variant = args[0], Text = text, Tokens = tokens, Finish = finish, TimeMs = timeMs, TokensPerSecond = tps, Seed = seed, TokenIds = ids };
         }
     }
 

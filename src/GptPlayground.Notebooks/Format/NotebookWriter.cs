@@ -180,6 +180,11 @@ public static partial class NotebookFormat
             if (o.TimeMs is { } ms) info.Append(' ').Append(CellSyntax.OutputField.TimeMs).Append('=').Append(ms.ToString("R", CultureInfo.InvariantCulture));
             if (o.TokensPerSecond is { } tps) info.Append(' ').Append(CellSyntax.OutputField.TokensPerSecond).Append('=').Append(tps.ToString("R", CultureInfo.InvariantCulture));
             if (o.Seed is { } seed) info.Append(' ').Append(CellSyntax.OutputField.Seed).Append('=').Append(seed.ToString(CultureInfo.InvariantCulture));
+            if (o.TokenIds is { } ids)
+            {
+                if (ids.Any(id => id < 0)) throw new NotebookFormatException(null, $"output of variant '{o.Variant}' in cell '{name}' has a negative token id; token ids are 0 or more (leave TokenIds null when they are not known)");
+                info.Append(' ').Append(CellSyntax.OutputField.Ids).Append('=').AppendJoin(',', ids.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+            }
             sb.Append('\n'); Fence(sb, info.ToString(), o.Text);
         }
     }

@@ -47,7 +47,7 @@ public static class ApiEndpoints
         var request = chat ? ApiRequest.ChatCompletion(body) : ApiRequest.Completion(body);
         var services = context.RequestServices;
         var catalog = services.GetRequiredService<ModelCatalog>();
-        var generation = new ApiGeneration(catalog);
+        var generation = new ApiGeneration(catalog, services.GetService<RunRecords>());
         var run = await generation.PrepareAsync(request, aborted);
         var runner = ActivatorUtilities.CreateInstance<GenerationRunner>(services, sessions.For(context.Request));
         var steps = generation.RunAsync(run, runner, aborted);

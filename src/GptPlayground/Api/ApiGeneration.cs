@@ -43,9 +43,10 @@ public sealed record ApiStep(int Prompt, GenerationStep Step);
 /// model's chat template, as instruction cells are), applies OpenAI's conventions to the settings
 /// (<see cref="ApiRequest.Effective"/>), validates them with the engine's messages, and streams every prompt through the
 /// client's <see cref="GenerationRunner"/> (the model's fair queue, shared with the UI). Engine errors become
-/// <see cref="ApiException"/>s with OpenAI's status codes.
+/// <see cref="ApiException"/>s with OpenAI's status codes. With <see cref="RunRecords"/>, each prompt's finished run
+/// leaves a record in <c>PROMPTS/.runs/api/MODEL.jsonl</c>.
 /// </summary>
-public sealed class ApiGeneration(ModelCatalog catalog)
+public sealed class ApiGeneration(ModelCatalog catalog, RunRecords? records = null)
 {
     /// <summary>Encodes the prompts and checks the settings; nothing is queued yet.</summary>
     /// <exception cref="ApiException">404 unknown model, 503 model cannot load, 400 bad prompt or settings.</exception>
@@ -118,8 +119,15 @@ public sealed class ApiGeneration(ModelCatalog catalog)
             try
             {
                 var request = new RunRequest(run.Model, ids, run.Settings, run.Request.TopLogprobs ?? 0) { Text = run.Prompts[i] };
+                var sequences = new List<SequenceOutput>();
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 await foreach (var step in runner.RunAsync(request, run.Progress[i], stop.Token))
+                {
+                    while (sequences.Count <= step.Sequence) sequences.Add(new SequenceOutput());
+                    sequences[step.Sequence].Add(step);
                     await channel.Writer.WriteAsync(new ApiStep(i, step), stop.Token);
+                }
+                await RecordAsync(run, i, sequences, clock.Elapsed);
                 if (Interlocked.Decrement(ref open) == 0) channel.Writer.TryComplete();
             }
             catch (Exception e)
@@ -138,6 +146,22 @@ public sealed class ApiGeneration(ModelCatalog catalog)
             stop.Cancel();
             await Task.WhenAll(producers);
         }
+    }
+
+    /// <summary>Records one prompt's finished run (<see cref="RunRecords.ApiFileFor"/>); a record that cannot be written is logged by <see cref="RunRecords"/>, never the request's error.</summary>
+    async Task RecordAsync(ApiRun run, int prompt, IReadOnlyList<SequenceOutput> sequences, TimeSpan elapsed)
+    {
+        var progress = run.Progress[prompt];
+        if (records?.ApiFileFor(run.Model) is not { } file || progress.Settings is not { } settings) return;
+        await records.WriteAsync(file, () => RunRecords.Create("api", run.Model, progress.ModelPath, progress.Provider, settings, run.Request.TopLogprobs ?? 0,
+            run.PromptIds[prompt], run.PromptTexts[prompt], sequences, new RecordedTimings
+            {
+                LoadMs = progress.Load is { } load ? Math.Round(load.TotalMilliseconds, 1) : null,
+                PrefillMs = Math.Round(progress.Stats.Prefill.TotalMilliseconds, 1),
+                DecodeMs = Math.Round(progress.Stats.Decode.TotalMilliseconds, 1),
+                TotalMs = Math.Round(elapsed.TotalMilliseconds, 1),
+                TokensPerSecond = Math.Round(progress.Stats.DecodeTokensPerSecond(Math.Max(1, sequences.Count)), 1),
+            }));
     }
 
     /// <summary>The prompt text and its token ids, encoded as the <c>generate</c> verb (text) and instruction cells (chat) do.</summary>

@@ -21,6 +21,8 @@ public static class CommandLine
         ["synth-model"] = SynthModelVerb.RunAsync,
         ["notebook"] = NotebookVerb.RunAsync,
         ["run"] = RunVerb.RunAsync,
+        ["ablate"] = AblateVerb.RunAsync,
+        ["replay"] = ReplayVerb.RunAsync,
     };
 
     /// <summary>True when <paramref name="args"/> start with a headless verb (anything else means serve).</summary>
@@ -104,14 +106,24 @@ public static class CommandLine
                gptplayground notebook check NOTEBOOK.md
                gptplayground run NOTEBOOK.md [--out FILE] [--json] [--models DIR] [--provider P]
                                  [--samples N] [--normalize exact|trimmed|case-folded|first-line]
-                                 [--styles] [--fail-under RATE] [--concurrency N]
+                                 [--styles] [--fail-under RATE] [--concurrency N] [--no-record]
+               gptplayground ablate NOTEBOOK.md --cell NAME [--repeats R] [--seed S] [--json]
+                                    [--concurrency N] [--models DIR] [--provider P]
+               gptplayground replay RECORD.jsonl [--line N | --all] [--json] [--models DIR] [--provider P]
+               gptplayground replay NOTEBOOK.md [--json] [--models DIR] [--provider P]
 
         serve is the default verb: the web app on http://127.0.0.1:5080.
         Without --model: the first usable model in models/, the embedded playground-mini only when there is no other.
         generate: unset decoding flags come from the model's generation_config.json, else greedy (docs/decoding.md).
         run: a cell with a dataset runs every row x variant and reports pass rates with 95% Wilson intervals;
-             --styles runs the rows as zero-shot, few-shot and instruction prompts (docs/notebook-format.md).
-        Exit codes: 0 ok, 2 bad input (one line on stderr), 1 internal error, 3 a pass rate below run's --fail-under.
+             --styles runs the rows as zero-shot, few-shot and instruction prompts (docs/notebook-format.md);
+             each run leaves a record in .runs/ beside the notebook unless --no-record (docs/records.md).
+        ablate: a few-shot cell's accuracy over its dataset without each example, with k random examples
+                (k = 0..n, R subsets each) and in R random orders; the same --seed draws the same (docs/evaluation.md).
+        replay: re-runs a run record (default the file's last) or a notebook's saved outputs with their token ids, and
+                prints per output identical or the first differing token with both probabilities (docs/records.md).
+        Exit codes: 0 ok, 2 bad input (one line on stderr), 1 internal error, 3 a pass rate below run's --fail-under
+                    or a replay that differs.
 
         """;
 }

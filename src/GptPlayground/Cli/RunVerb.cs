@@ -19,7 +19,8 @@ namespace GptPlayground.Cli;
 /// instead, and reports each variant's pass rate with a 95% Wilson interval (<c>evaluations</c> in the JSON);
 /// <c>--styles</c> runs its rows as zero-shot, few-shot and instruction prompts (<c>styles</c>). Every dataset is read
 /// and checked before anything runs. With <c>--fail-under RATE</c> the exit code is 3 when a variant's (or style's) pass
-/// rate is below RATE; a cell without a dataset counts as one row.
+/// rate is below RATE; a cell without a dataset counts as one row. Each run of a cell without a dataset leaves a run
+/// record beside the notebook (<see cref="RunRecords"/>) unless <c>--no-record</c>.
 /// </summary>
 public static class RunVerb
 {
@@ -53,8 +54,8 @@ public static class RunVerb
 
     public static async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = CliArgs.Parse("run", args, Options, ["json", "styles"]);
-        if (a.Positional is not [var path]) throw new CliException("usage: gptplayground run NOTEBOOK.md [--out FILE] [--json] [--samples N] [--normalize exact|trimmed|case-folded|first-line] [--styles] [--fail-under RATE] [--concurrency N] [--models DIR] [--provider P]");
+        var a = CliArgs.Parse("run", args, Options, ["json", "styles", "no-record"]);
+        if (a.Positional is not [var path]) throw new CliException("usage: gptplayground run NOTEBOOK.md [--out FILE] [--json] [--samples N] [--normalize exact|trimmed|case-folded|first-line] [--styles] [--fail-under RATE] [--concurrency N] [--no-record] [--models DIR] [--provider P]");
         double? failUnder = a.Get("fail-under") is { } rateText
             ? double.TryParse(rateText, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate is >= 0 and <= 1 ? rate
               : throw new CliException($"--fail-under (={rateText}) must be a pass rate from 0 to 1, e.g. 0.9")
@@ -68,7 +69,8 @@ public static class RunVerb
         using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models, provider);
         using var session = new PlaygroundSession();
         var generation = new GenerationRunner(catalog, new GenerationQueue(), session, new RemoteGeneration(catalog));
-        var runner = new CellRunner(generation, catalog);
+        var records = a.Has("no-record") ? null : new RunRecords();
+        var runner = new CellRunner(generation, catalog, records);
         var evaluator = new DatasetEvaluator(runner, generation);
 
         string ModelFor(int index, PromptCell prompt) =>
@@ -104,7 +106,8 @@ public static class RunVerb
             }
             var modelName = ModelFor(index, prompt);
             PreparedCell prepared;
-            try { prepared = await runner.PrepareAsync(new CellRunRequest(notebook, prompt, modelName) { Samples = samples }, cancellationToken); }
+            var request = new CellRunRequest(notebook, prompt, modelName) { Samples = samples, Record = records is null ? null : new RecordTarget(path, "run") };
+            try { prepared = await runner.PrepareAsync(request, cancellationToken); }
             catch (EmptyPromptException) { throw new CliException($"cell {index} ({prompt.Name}): the prompt is empty after tokenization"); }
             var columns = new List<VariantRun>();
             for (int v = 0; v < prepared.Variants.Count; v++)
@@ -115,6 +118,7 @@ public static class RunVerb
                 await runner.RunVariantAsync(prepared, v, column, () => Task.CompletedTask, cancellationToken);
                 if (column.Cancelled) throw new OperationCanceledException(cancellationToken);
                 if (column.Error is { } error) throw new CliException(error);
+                if (column.RecordProblem is { } problem) context.Error.WriteLine($"gptplayground run: warning: {problem}");
                 columns.Add(column);
                 var output = column.ToOutput()!;
                 var judgement = prompt.Judge(output.Text);

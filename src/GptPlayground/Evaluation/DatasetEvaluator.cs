@@ -206,7 +206,7 @@ public sealed class DatasetEvaluator(CellRunner cells, GenerationRunner generati
     public static bool Evaluates(PromptCell cell) => cell.HasDataset || cell.Assert == AssertionKind.Choices;
 
     /// <summary>Reports synchronously on the caller's thread (unlike <see cref="Progress{T}"/>, which posts).</summary>
-    sealed class Relay<T>(Action<T> report) : IProgress<T>
+    internal sealed class Relay<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);
     }

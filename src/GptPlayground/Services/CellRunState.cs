@@ -25,6 +25,12 @@ public sealed class CellRunState
     /// <summary>The cell's output diff: which two outputs it compares, and the outputs the notebook file holds.</summary>
     public OutputDiffState Diff { get; } = new();
 
+    /// <summary>The cell's run history (its records beside the notebook), reloaded after each run.</summary>
+    public RunHistoryState History { get; } = new();
+
+    /// <summary>Where the cell's runs are recorded (<see cref="RunRecords"/>: beside its notebook); null records nothing.</summary>
+    public RecordTarget? Record { get; set; }
+
     /// <summary>The prompt-style comparison's columns, once run.</summary>
     public List<VariantRun>? StyleRuns { get; set; }
 
@@ -64,7 +70,7 @@ public sealed class CellRunState
 
     /// <summary>What a run of <paramref name="cell"/> on <paramref name="model"/> asks the runner for, with this state's options.</summary>
     public CellRunRequest Request(Notebook notebook, PromptCell cell, string model) =>
-        new(notebook, cell, model) { Samples = Samples, Seed = FixedSeed ? CellRunner.FixedSeed : null, FreshSeed = !FixedSeed };
+        new(notebook, cell, model) { Samples = Samples, Seed = FixedSeed ? CellRunner.FixedSeed : null, FreshSeed = !FixedSeed, Record = Record };
 
     /// <summary>
     /// Runs every variant of <paramref name="cell"/> through <paramref name="runner"/> (Run cell, and each cell of Run all).
@@ -105,6 +111,7 @@ public sealed class CellRunState
         finally
         {
             cancel = null;
+            History.Invalidate();       // the run left records
             if (RunningChanged is { } ended) await ended(false);
             await Render();
         }

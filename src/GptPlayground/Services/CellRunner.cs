@@ -28,6 +28,9 @@ public sealed record CellRunRequest(Notebook Notebook, PromptCell Cell, string M
     /// <summary>A dataset row's values (<see cref="DatasetTable.Variables"/>), which fill the cell's <c>{{variables}}</c> over the cell's and the notebook's; null for none.</summary>
     public IReadOnlyList<KeyValuePair<string, string>>? Row { get; init; }
 
+    /// <summary>Where each variant's run is recorded (<see cref="RunRecords"/>, beside the notebook); null records nothing.</summary>
+    public RecordTarget? Record { get; init; }
+
     /// <summary>The settings <paramref name="variant"/> runs with in this request (<see cref="CellRunner.Effective"/>).</summary>
     public DecodingSettings Effective(DecodingVariant variant) => CellRunner.Effective(Notebook, variant, Samples, Seed, FreshSeed);
 }
@@ -50,8 +53,13 @@ public sealed class EmptyPromptException() : ArgumentException("the prompt is em
 /// (the model's fair queue) into a <see cref="VariantRun"/>, and builds the cell's <see cref="CellOutput"/>s with one
 /// rule (<see cref="VariantRun.ToOutput"/>). Components show the <see cref="VariantRun"/>s; they do not run anything.
 /// </summary>
-public sealed class CellRunner(GenerationRunner generation, ModelCatalog catalog)
+/// <remarks>With <see cref="RunRecords"/> (and a <see cref="CellRunRequest.Record"/> target), each variant's finished run
+/// leaves a <see cref="RunRecord"/> beside the notebook.</remarks>
+public sealed class CellRunner(GenerationRunner generation, ModelCatalog catalog, RunRecords? records = null)
 {
+    /// <summary>Where runs are recorded; null: nowhere.</summary>
+    public RunRecords? Records => records;
+
     /// <summary>The seed the UI's fixed-seed toggle gives sampling variants that set none.</summary>
     public const ulong FixedSeed = 42;
 
@@ -113,14 +121,22 @@ public sealed class CellRunner(GenerationRunner generation, ModelCatalog catalog
         return new PreparedCell(request, rendered, rendered.TokenIds ?? [], variants, remote.Name);
     }
 
-    /// <summary>Runs one prepared variant into <paramref name="column"/>; errors end up in the column, never thrown.</summary>
-    public Task RunVariantAsync(PreparedCell cell, int variant, VariantRun column, Func<Task> render, CancellationToken cancellationToken) =>
-        column.RunAsync(generation,
+    /// <summary>
+    /// Runs one prepared variant into <paramref name="column"/>; errors end up in the column, never thrown. A finished run
+    /// is recorded when the request names a <see cref="CellRunRequest.Record"/> target and records are on (a record that
+    /// cannot be written is logged, never the run's error).
+    /// </summary>
+    public async Task RunVariantAsync(PreparedCell cell, int variant, VariantRun column, Func<Task> render, CancellationToken cancellationToken)
+    {
+        await column.RunAsync(generation,
             new RunRequest(cell.Request.Model, cell.PromptIds, cell.Variants[variant].Settings, cell.Request.TopLogprobs)
             {
                 Text = new PromptText(cell.Prompt.Text, cell.Prompt.Messages),
             },
             render, cancellationToken);
+        if (records is not null && cell.Request.Record is { } target)
+            column.RecordProblem = await records.RecordCellAsync(target, cell, variant, column);
+    }
 
     /// <summary>
     /// Runs every variant of the cell into its column (<paramref name="columns"/>, one per <see cref="VariantsOf"/>, in

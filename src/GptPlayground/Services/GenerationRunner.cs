@@ -30,6 +30,12 @@ public sealed class RunProgress
     /// <summary>The settings as run (a fresh seed filled in when sampling without one).</summary>
     public DecodingSettings? Settings { get; internal set; }
 
+    /// <summary>The local model's resolved path (a folder or .onnx file), once loaded; null for a remote model.</summary>
+    public string? ModelPath { get; internal set; }
+
+    /// <summary>Where the local model runs ("cpu", "cuda"), once loaded; null for a remote model.</summary>
+    public string? Provider { get; internal set; }
+
     /// <summary>Timings of the generation, filled in while it runs.</summary>
     public GenerationStats Stats { get; } = new();
 
@@ -85,6 +91,8 @@ public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue
         if (ids.Length == 0) throw new ArgumentException("the prompt is empty: write something for the model to continue");
         var settings = request.Settings.Resolve(model.Config.GenerationDefaults, model.ContextLength);
         progress.PromptTokens = ids.Length;
+        progress.ModelPath = key;
+        progress.Provider = model.Provider.Name;
         progress.Settings = settings;
         progress.Notify();
         var steps = queue.For(model).GenerateAsync(session.Id, [ids], settings, new() { TopLogprobs = request.TopLogprobs }, progress.Stats, new Listener(progress), token);
@@ -122,6 +130,17 @@ public sealed class GenerationRunner(ModelCatalog catalog, GenerationQueue queue
             return tail.Length > 0 ? [.. promptIds, .. tail] : throw new ArgumentException($"the continuation '{c}' has no tokens: give it some text");
         }).ToList(), topLogprobs, cancellationToken);
     }
+
+    /// <summary>
+    /// Scores a sequence of token ids as it stands (the log-probability of each token given those before it), in the
+    /// model's line like <see cref="ScoreAsync(string, string, bool, int, CancellationToken)"/>: what a replay asks of the
+    /// model about a recorded token it no longer chooses.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled, or the tab closed.</exception>
+    /// <exception cref="ModelException">No such model, it cannot load, or the sequence is longer than the context.</exception>
+    /// <exception cref="ArgumentException">The sequence has fewer than two tokens.</exception>
+    public async Task<ScoreResult> ScoreIdsAsync(string model, int[] ids, int topLogprobs = 0, CancellationToken cancellationToken = default) =>
+        (await ScoreAsync(model, _ => [ids], topLogprobs, cancellationToken))[0];
 
     /// <summary>The one scoring path: the model loaded under a lease, then each sequence scored alone between two batch steps.</summary>
     async Task<IReadOnlyList<ScoreResult>> ScoreAsync(string model, Func<LanguageModel, IReadOnlyList<int[]>> sequences, int topLogprobs, CancellationToken cancellationToken)

@@ -69,6 +69,10 @@ public sealed record DiffSource(string Key, string Label, string Text);
 public sealed class OutputDiffState
 {
     Dictionary<string, string>? saved;
+    readonly List<DiffSource> pinned = [];
+
+    /// <summary>True while the diff is shown (its header's button toggles it; <see cref="Pin"/> shows it).</summary>
+    public bool Shown { get; set; }
 
     /// <summary>The first text's <see cref="DiffSource.Key"/>; null: the first source.</summary>
     public string? Before { get; set; }
@@ -86,13 +90,28 @@ public sealed class OutputDiffState
     public void KeepSaved(PromptCell cell, bool keptInFile) =>
         saved = keptInFile ? cell.Outputs.GroupBy(o => o.Variant).ToDictionary(g => g.Key, g => g.First().Text) : [];
 
-    /// <summary>The texts to compare: each column's output (finished or shown from the file), then each saved output.</summary>
+    /// <summary>The texts to compare: each column's output (finished or shown from the file), each saved output, then each pinned one (<see cref="Pin"/>).</summary>
     public IReadOnlyList<DiffSource> Sources(IEnumerable<VariantRun> columns)
     {
         var list = columns.Where(c => !c.Running && c.Sequences.Count > 0)
             .Select(c => new DiffSource("current:" + c.Name, c.Name, c.Sequences[0].Text)).ToList();
         list.AddRange((saved ?? []).Select(s => new DiffSource("saved:" + s.Key, s.Key + " (saved)", s.Value)));
+        list.AddRange(pinned);
         return list;
+    }
+
+    /// <summary>
+    /// Puts an old output (a run record of the cell's history) beside the current one: it becomes a source of the diff
+    /// (replacing one with the same key), the diff's first text, its second the current output of <paramref name="variant"/>
+    /// (when that column has one), and the diff is shown.
+    /// </summary>
+    public void Pin(DiffSource source, string variant)
+    {
+        pinned.RemoveAll(p => p.Key == source.Key);
+        pinned.Add(source);
+        Before = source.Key;
+        After = "current:" + variant;
+        Shown = true;
     }
 
     /// <summary>The two chosen sources among <paramref name="sources"/> (the first two by default); null when fewer than two.</summary>
@@ -100,7 +119,7 @@ public sealed class OutputDiffState
     {
         if (sources.Count < 2) return null;
         var before = sources.FirstOrDefault(s => s.Key == Before) ?? sources[0];
-        var after = sources.FirstOrDefault(s => s.Key == After) ?? sources.First(s => s != before);
+        var after = sources.FirstOrDefault(s => s.Key == After && s != before) ?? sources.First(s => s != before);
         return (before, after);
     }
 }

@@ -87,6 +87,18 @@ public sealed class VariantRun(string name, string summary)
     /// <summary>The seed used, when sampling.</summary>
     public ulong? Seed { get; private set; }
 
+    /// <summary>The settings of the last run as resolved (defaults filled in, the seed used); null before a run.</summary>
+    public Decoding.DecodingSettings? Settings { get; private set; }
+
+    /// <summary>The last run's local model path (folder or .onnx file); null for a remote model or before a run.</summary>
+    public string? ModelPath { get; private set; }
+
+    /// <summary>Where the last run's model ran ("cpu", "cuda"); null for a remote model or before a run.</summary>
+    public string? Provider { get; private set; }
+
+    /// <summary>Why the last run's record was not written (<see cref="RunRecords"/>); null when it was, or records are off.</summary>
+    public string? RecordProblem { get; set; }
+
     /// <summary>Decode speed over all sequences.</summary>
     public double TokensPerSecond { get; private set; }
 
@@ -150,6 +162,9 @@ public sealed class VariantRun(string name, string summary)
             mode = progress.Settings?.Mode;
             PromptTokens = progress.PromptTokens;
             Seed = progress.Settings?.Mode == Decoding.DecodingMode.Sample ? progress.Settings.Seed : null;
+            Settings = progress.Settings;
+            ModelPath = progress.ModelPath;
+            Provider = progress.Provider;
             _ = render();
         };
         var clock = Stopwatch.StartNew();
@@ -227,6 +242,9 @@ public sealed class VariantRun(string name, string summary)
         remoteTime = null;
         remoteRun = false;
         Stats = new();
+        Settings = null;
+        ModelPath = null;
+        Provider = null;
     }
 
     /// <summary>Shows an error in the column without running (ends a <see cref="Begin"/>).</summary>
@@ -261,7 +279,7 @@ public sealed class VariantRun(string name, string summary)
     /// <summary>
     /// The first sequence as a notebook output (to keep with the notebook), by the one rule every front end shares:
     /// time = prefill + decode in ms and decode tokens/s over all sequences, both to one decimal; the seed only when the
-    /// run sampled (the resolved seed, so a fresh one can be replayed).
+    /// run sampled (the resolved seed, so a fresh one can be replayed); the token ids unless a remote model made them.
     /// </summary>
     public GptPlayground.Notebooks.CellOutput? ToOutput() => Sequences.Count == 0 ? null : new GptPlayground.Notebooks.CellOutput
     {
@@ -272,5 +290,6 @@ public sealed class VariantRun(string name, string summary)
         TimeMs = Math.Round((remoteTime ?? Stats.Prefill + Stats.Decode).TotalMilliseconds, 1),
         TokensPerSecond = Math.Round(TokensPerSecond, 1),
         Seed = Seed,
+        TokenIds = Sequences[0].Tokens.Count == 0 || Sequences[0].Tokens.Any(t => t.IsRemote) ? null : Sequences[0].Tokens.Select(t => t.Token).ToArray(),
     };
 }

@@ -54,7 +54,7 @@ public class NotebookCliTests(NotebookCliModels models) : IClassFixture<Notebook
         {
             var outMd = Path.Combine(dir, "out.md");
 
-            var r = await CliRunner.Run("run", Path.Combine(PromptsDirectory, file), "--models", models.Directory, "--json", "--out", outMd);
+            var r = await CliRunner.Run("run", Path.Combine(PromptsDirectory, file), "--models", models.Directory, "--json", "--out", outMd, "--no-record");
 
             Assert.True(r.ExitCode == 0, r.Error);
             var root = JsonDocument.Parse(r.Out).RootElement;
@@ -78,7 +78,7 @@ public class NotebookCliTests(NotebookCliModels models) : IClassFixture<Notebook
         {
             var outJson = Path.Combine(dir, "out.json");
 
-            var r = await CliRunner.Run("run", Path.Combine(PromptsDirectory, "sampling-exploration.md"), "--models", models.Directory, "--out", outJson);
+            var r = await CliRunner.Run("run", Path.Combine(PromptsDirectory, "sampling-exploration.md"), "--models", models.Directory, "--out", outJson, "--no-record");
 
             Assert.True(r.ExitCode == 0, r.Error);
             Assert.StartsWith("cell", r.Out);

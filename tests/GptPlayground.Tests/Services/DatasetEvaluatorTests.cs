@@ -96,6 +96,34 @@ public sealed class DatasetEvaluatorTests(NotebookCliModels models) : IClassFixt
     }
 
     [Fact]
+    public void A_bad_row_of_an_inline_dataset_read_from_a_notebook_names_the_notebook_line()
+    {
+        var text = "---\ntitle: t\n---\n\n## Zero-shot: c\n\n```cell\nassert: regex\n```\n\n```input\n{{word}}\n```\n\n```expected\n^{{word}}$\n```\n\n```dataset\nword\nok\nbad(\n```\n";
+        var notebook = NotebookFormat.Parse(text);
+        var cell = (PromptCell)notebook.Cells[0];
+        int badLine = text.Split('\n').ToList().IndexOf("bad(") + 1;
+
+        var e = Assert.Throws<DatasetException>(() => DatasetEvaluator.Plan(new EvaluationRequest(notebook, cell, "tiny")));
+
+        Assert.Equal(22, badLine);
+        Assert.StartsWith("cell 'c' ```dataset block, notebook line 22: the ```expected block gives the regex '^bad($'", e.Message);
+    }
+
+    [Fact]
+    public void An_inline_dataset_edited_after_reading_counts_lines_from_the_block_again()
+    {
+        var notebook = NotebookFormat.Parse("---\ntitle: t\n---\n\n## Zero-shot: c\n\n```input\n{{word}}\n```\n\n```dataset\nword,expected\nok,x\n```\n");
+        var cell = (PromptCell)notebook.Cells[0];
+        Assert.Equal(12, cell.DatasetLine);
+
+        cell.Dataset = "word,expected\nok,x\nbad";
+
+        var e = Assert.Throws<DatasetException>(() => DatasetEvaluator.Plan(new EvaluationRequest(notebook, cell, "tiny")));
+        Assert.Null(cell.DatasetLine);
+        Assert.StartsWith("cell 'c' ```dataset block line 3: the row has 1 field", e.Message);
+    }
+
+    [Fact]
     public void Choices_are_scored_with_a_space_before_them_unless_the_prompt_ends_in_whitespace()
     {
         Assert.Equal(" positive", DatasetEvaluator.ContinuationOf("Sentiment:", "positive"));

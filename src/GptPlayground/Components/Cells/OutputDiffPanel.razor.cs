@@ -19,10 +19,8 @@ public partial class OutputDiffPanel
     /// <summary>The cell's variant columns, in order.</summary>
     [Parameter, EditorRequired] public IReadOnlyList<VariantRun> Columns { get; set; } = [];
 
-    /// <summary>Starts with the diff shown (default closed; the header's button toggles it).</summary>
+    /// <summary>Starts with the diff shown (default closed; the header's button toggles it, <see cref="OutputDiffState.Shown"/>).</summary>
     [Parameter] public bool Open { get; set; }
-
-    bool open;
 
     IReadOnlyList<DiffSource> Sources => State.Diff.Sources(Columns);
 
@@ -31,7 +29,7 @@ public partial class OutputDiffPanel
     /// <inheritdoc/>
     protected override void OnInitialized()
     {
-        open = Open;
+        State.Diff.Shown |= Open;
         State.Diff.RememberSaved(Cell);
     }
 }

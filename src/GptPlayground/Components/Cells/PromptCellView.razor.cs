@@ -52,6 +52,9 @@ public sealed partial class PromptCellView : IDisposable
     /// <summary>The model used when neither cell nor notebook names one.</summary>
     [Parameter] public string? FallbackModel { get; set; }
 
+    /// <summary>The notebook file's folder (a dataset file is read from it); null when the notebook has no file.</summary>
+    [Parameter] public string? NotebookDirectory { get; set; }
+
     /// <summary>Raised after every edit of the cell (the notebook has unsaved changes).</summary>
     [Parameter] public EventCallback Changed { get; set; }
 

@@ -43,6 +43,9 @@ public sealed partial class NotebookEditor : IDisposable
     /// <summary>The notebook's name in prompts/ ("sentiment.md").</summary>
     [Parameter, EditorRequired] public string Name { get; set; } = "";
 
+    /// <summary>The notebook file's folder, where its cells' dataset files are read from.</summary>
+    string? NotebookDirectory => Path.GetDirectoryName(Path.Combine(Storage.Root, Name));
+
     /// <summary>Save the cells' last outputs with the notebook (the share view shows them). On when the file had outputs.</summary>
     bool keepOutputs;
 
@@ -321,10 +324,11 @@ public sealed partial class NotebookEditor : IDisposable
         }
     }
 
-    /// <summary>The run state of a prompt cell: its view shows it, Run all runs it.</summary>
+    /// <summary>The run state of a prompt cell: its view shows it, Run all runs it; its runs are recorded beside the notebook.</summary>
     CellRunState RunsOf(Cell cell)
     {
         if (!cellRuns.TryGetValue(cell, out var state)) cellRuns[cell] = state = new CellRunState();
+        state.Record = new RecordTarget(Storage.PathOf(Name), "ui");
         return state;
     }
 
