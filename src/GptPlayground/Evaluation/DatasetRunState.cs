@@ -12,13 +12,16 @@ namespace GptPlayground.Evaluation;
 /// </summary>
 /// <remarks>
 /// A 200-row x 3-variant run finishes 600 results: <see cref="Changed"/> is raised at most once per
-/// <see cref="RenderInterval"/> while results come in (and once at the start and the end), never per result, so the
-/// circuit keeps answering the user's typing in other cells meanwhile.
+/// <see cref="RenderInterval"/> while results come in (once per <see cref="ClockInterval"/> while none do, and once at
+/// the start and the end), never per result, so the circuit keeps answering the user's typing in other cells meanwhile.
 /// </remarks>
 public sealed class DatasetRunState
 {
     /// <summary>The least time between two renders of a running matrix: 150 ms.</summary>
     public static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>The longest time a running matrix goes without a render (its progress line shows the time): 1 s.</summary>
+    public static readonly TimeSpan ClockInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>The notebook file's folder, where a dataset file (<c>dataset: data/NAME.csv</c>) is read from; null when the notebook has no file.</summary>
     public string? NotebookDirectory { get; init; }
@@ -125,7 +128,8 @@ public sealed class DatasetRunState
 
     /// <summary>
     /// Reads the results into <paramref name="matrix"/> as they finish (off the circuit's thread) and renders at most once
-    /// per <see cref="RenderInterval"/> while they come, then once when the run ends (finished, cancelled or failed).
+    /// per <see cref="RenderInterval"/> while they come (and once per <see cref="ClockInterval"/> while none do), then once
+    /// when the run ends (finished, cancelled or failed).
     /// </summary>
     async Task StreamAsync(MatrixProgress matrix, IAsyncEnumerable<RowResult> results)
     {
@@ -136,11 +140,14 @@ public sealed class DatasetRunState
             await foreach (var result in results) matrix.Add(result);
         });
         int shown = 0;
+        var lastRender = TimeSpan.Zero;
         while (!reading.IsCompleted)
         {
             await Task.WhenAny(reading, Task.Delay(RenderInterval));
-            if (reading.IsCompleted || matrix.Done == shown) continue;
+            // new results, or a second without any (the clock in the progress line still moves)
+            if (reading.IsCompleted || (matrix.Done == shown && matrix.Elapsed - lastRender < ClockInterval)) continue;
             shown = matrix.Done;
+            lastRender = matrix.Elapsed;
             matrix.Refresh();
             await RenderAsync();
         }

@@ -167,6 +167,7 @@ public class DatasetBrowserTests(BrowserApp app, ITestOutputHelper output) : ICl
         await cell.GetByRole(AriaRole.Button, new() { Name = "Run cell" }).ClickAsync();
         var matrix = cell.Locator(".results-matrix");
         await Assertions.Expect(matrix).ToHaveAttributeAsync("data-running", "true", new() { Timeout = 30000 });
+        await BrowserApp.WaitForText(matrix.Locator(".matrix-status"), s => !s.Contains("(0 of 600 runs)", StringComparison.Ordinal), 120000);   // rows are coming in
         var during = await TypeAsync(page, input, "d", 10);
         int keptRunning = await matrix.GetAttributeAsync("data-running") == "true" ? 1 : 0;
         string status = await matrix.Locator(".matrix-status").InnerTextAsync();

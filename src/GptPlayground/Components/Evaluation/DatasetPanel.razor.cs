@@ -46,14 +46,15 @@ public sealed partial class DatasetPanel : IDisposable
             await Task.Run(() => Run.Check(State, Notebook, Cell, Model));
     }
 
-    /// <summary>What the checked dataset is: its source, rows, the variants and how outputs are judged.</summary>
-    public static string Describe(EvaluationPlan plan)
+    /// <summary>What the checked dataset is: its source, rows, the cell's variants as they are now (one may have been
+    /// added since the check) and how outputs are judged.</summary>
+    public static string Describe(EvaluationPlan plan, PromptCell cell)
     {
-        var cell = plan.Request.Cell;
         var source = plan.Table?.Source ?? "no dataset (the cell as it is)";
         var expected = cell.Expected is not null ? "the ```expected block"
             : plan.Table is { } t && CellDataset.ExpectedColumnOf(cell, t) is >= 0 and var c ? $"column '{t.Columns[c]}'" : "none (outputs are not judged)";
-        var variants = plan.Variants.Count == 1 ? $"1 {(plan.Assertion == AssertionKind.Choices ? "scored choice column" : "variant")}" : $"{plan.Variants.Count} variants";
+        int count = CellRunner.VariantsOf(cell).Count;
+        var variants = plan.Assertion == AssertionKind.Choices ? "1 scored choice column" : count == 1 ? "1 variant" : $"{count} variants";
         return $"{source}: {plan.RowCount} rows × {variants} · assert: {Assertions.Name(plan.Assertion)} · expected: {expected}";
     }
 

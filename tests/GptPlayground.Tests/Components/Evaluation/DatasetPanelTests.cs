@@ -67,6 +67,19 @@ public sealed class DatasetPanelTests(WebModels models) : IClassFixture<WebModel
     }
 
     [Fact]
+    public void The_dataset_line_counts_a_variant_added_after_the_check()
+    {
+        using var ctx = new ComponentContext();
+        var (notebook, cell) = Cell(4);
+        var cut = View(ctx, notebook, cell, new DatasetRunState());
+        cut.WaitForAssertion(() => Assert.Contains("4 rows × 2 variants", cut.Find(".dataset-line").TextContent));
+
+        cut.Find("button[aria-label='Add variant']").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("4 rows × 3 variants", cut.Find(".dataset-line").TextContent));
+    }
+
+    [Fact]
     public void Cancel_stops_a_200_row_run_keeps_the_rows_in_and_renders_at_most_once_per_interval()
     {
         using var ctx = new ComponentContext();
@@ -83,7 +96,7 @@ public sealed class DatasetPanelTests(WebModels models) : IClassFixture<WebModel
         var matrix = dataset.Matrix!;
         Assert.True(matrix.Done < 400, $"{matrix.Done} runs finished: the run was not stopped");
         Assert.Equal(matrix.Done, matrix.Summaries.Sum(s => s.Judged));
-        // a refresh per render: one per 150 ms while results came in, and one at the end, never one per result
+        // a refresh per render: at most one per 150 ms while results came in, and one at the end, never one per result
         Assert.True(matrix.Refreshes <= matrix.Elapsed / DatasetRunState.RenderInterval + 2, $"{matrix.Refreshes} renders in {matrix.Elapsed.TotalMilliseconds:0} ms");
         Assert.True(matrix.Refreshes < matrix.Done, $"{matrix.Refreshes} renders for {matrix.Done} results");
     }
