@@ -128,8 +128,9 @@ public abstract class PromptCell : Cell
     /// <summary>
     /// The notebook file's line of the <see cref="Dataset"/> block's first line (its header), set by the reader, so that
     /// errors in a row name the line a user opens; null for a block built in code or edited since it was read (then
-    /// lines count from the block's first line).
+    /// lines count from the block's first line). Not part of the notebook's content: not compared, not serialized.
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public int? DatasetLine { get; set; }
 
     /// <summary>

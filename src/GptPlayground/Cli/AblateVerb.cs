@@ -134,7 +134,7 @@ public static class AblateVerb
 
         w.WriteLine();
         w.WriteLine("leave one out (delta = all examples - without it; + helps, - hurts)");
-        var labels = j.LeaveOneOut.Select(l => Clip($"#{l.Example} {l.Input} → {l.Output}", 34)).ToList();
+        var labels = j.LeaveOneOut.Select(l => RunVerb.Clip($"#{l.Example} {l.Input} → {l.Output}", 34)).ToList();
         int lw = Math.Max(7, labels.DefaultIfEmpty("").Max(s => s.Length));
         w.WriteLine($"  {"example".PadRight(lw)}  {"without",7}  {"95% interval",16}  {"delta",10}");
         for (int i = 0; i < j.LeaveOneOut.Count; i++)
@@ -155,11 +155,5 @@ public static class AblateVerb
         w.WriteLine($"  mean {Percent(j.Order.Mean)}, min {Percent(j.Order.Min)}, max {Percent(j.Order.Max)}, sd {Percent(j.Order.Stddev)}");
         foreach (var o in j.Order.Orders)
             w.WriteLine($"  {string.Join(" ", o.Examples.Select(e => "#" + e)),-24}  {Percent(o.Accuracy),6}");
-    }
-
-    static string Clip(string s, int n)
-    {
-        s = s.Replace("\r", "").Replace("\n", "⏎").Replace("\t", " ");
-        return s.Length <= n ? s : s[..(n - 1)] + "…";
     }
 }

@@ -239,7 +239,8 @@ public static class RunVerb
             w.WriteLine($"  {l.Name.PadRight(nw)}  {$"{l.Passed}/{l.Judged}",9}  {Percent(l.Rate),6}  {(l.Rate is null ? "-" : $"[{Percent(l.Low)}, {Percent(l.High)}]")}{(l.Errors > 0 ? $"  ({l.Errors} error{(l.Errors == 1 ? "" : "s")})" : "")}");
     }
 
-    static string Clip(string s, int n)
+    /// <summary>A text on one table line: line breaks as ⏎, tabs as spaces, cut to <paramref name="n"/> characters with an ellipsis.</summary>
+    internal static string Clip(string s, int n)
     {
         s = s.Replace("\r", "").Replace("\n", "⏎").Replace("\t", " ");
         return s.Length <= n ? s : s[..(n - 1)] + "…";

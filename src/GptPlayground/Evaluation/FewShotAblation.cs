@@ -60,7 +60,7 @@ public sealed class FewShotAblation(DatasetEvaluator evaluator)
             Seed = (ulong)request.Seed,
         });
         if (evaluation.Table is { } table && cell.Expected is null && CellDataset.ExpectedColumnOf(cell, table) < 0)
-            throw new ArgumentException($"cell '{cell.Name}': {table.Source} has no '{cell.ExpectedColumn ?? DatasetTable.DefaultExpectedColumn}' column (columns: {string.Join(", ", table.Columns)}): the ablation needs each row's expected answer; add the column, name it with 'expected_column: NAME', or add an ```expected block");
+            throw new ArgumentException($"{table.Source} has no '{cell.ExpectedColumn ?? DatasetTable.DefaultExpectedColumn}' column (columns: {string.Join(", ", table.Columns)}): the ablation needs each row's expected answer; add the column, name it with 'expected_column: NAME', or add an ```expected block");
 
         var random = new Random(request.Seed);
         int n = enabled.Count;
