@@ -200,6 +200,45 @@ public class WorkbenchBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await context.CloseAsync();
     }
 
+    [Theory]
+    [InlineData(ColorScheme.Dark, null, "rgb(18, 22, 28)")]         // system mode: the prefers-color-scheme query
+    [InlineData(ColorScheme.Light, null, "rgb(246, 248, 250)")]
+    [InlineData(ColorScheme.Light, "Dark", "rgb(18, 22, 28)")]      // the chosen theme, from the cookie, over the system's
+    [InlineData(ColorScheme.Dark, "Light", "rgb(246, 248, 250)")]
+    public async Task The_first_paint_has_the_theme_before_the_circuit_starts(ColorScheme system, string? cookie, string background)
+    {
+        app.WriteNotebook("first-paint.md", Notebook("tiny", 4));
+        var context = await app.Browser.NewContextAsync(new() { ColorScheme = system });
+        if (cookie is not null)
+            await context.AddCookiesAsync([new Cookie { Name = GptPlayground.Components.Layout.PlaygroundTheme.CookieName, Value = cookie, Url = app.BaseUrl }]);
+        var page = await context.NewPageAsync();
+        await page.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());   // no circuit: the server's page is all there is
+
+        await page.GotoAsync(app.BaseUrl + "/notebooks/first-paint.md");
+
+        Assert.True(await page.EvaluateAsync<bool>("() => typeof window.Blazor === 'undefined'"));
+        Assert.Equal(background, await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        await context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_theme_chosen_with_the_button_is_the_first_paint_of_the_next_page()
+    {
+        app.WriteNotebook("first-paint-choice.md", Notebook("tiny", 4));
+        var context = await app.Browser.NewContextAsync(new() { ColorScheme = ColorScheme.Light });
+        var page = await app.OpenAsync("/notebooks/first-paint-choice.md", context: context);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch theme" }).ClickAsync();     // system -> light
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch theme" }).ClickAsync();     // light -> dark
+        await Assertions.Expect(page.Locator("button[aria-label='Switch theme']")).ToHaveAttributeAsync("data-theme-mode", "dark");
+        var next = await context.NewPageAsync();
+        await next.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
+
+        await next.GotoAsync(app.BaseUrl + "/");
+
+        Assert.Equal("rgb(18, 22, 28)", await next.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        await context.CloseAsync();
+    }
+
     [Fact]
     public async Task Screenshots_at_1366_and_1920_in_both_themes()
     {
