@@ -69,7 +69,7 @@ public sealed partial class NotebookEditor : IDisposable
         {
             var entries = Catalog.List();
             var names = entries.Where(e => e.IsOk).Select(e => e.Name).ToList();
-            var preferred = ModelChoice.Default(Catalog);
+            var preferred = Catalog.DefaultModel();
             try { return (Storage.Open(Name), (string?)null, names, preferred); }
             catch (Exception e) when (e is NotebookStorageException or NotebookFormatException or IOException or UnauthorizedAccessException)
             {
