@@ -1,6 +1,6 @@
 // Light cells of the notebook editor (NotebookEditor.razor.cs): a long notebook draws most of its cells as light,
 // read-only views (section[data-light]). This asks the server to draw in full those that come within a screen of the
-// viewport, and a light cell that is clicked or focused (then puts the caret in its first text field once it is there).
+// viewport, and a light cell that is clicked or focused (then puts the caret in its first text area once it is there).
 window.gptPlayground = window.gptPlayground || {};
 window.gptPlayground.lightCells = (() => {
     const watched = new WeakSet();
@@ -40,7 +40,7 @@ window.gptPlayground.lightCells = (() => {
             request(cell);
             const until = Date.now() + 3000;
             const focus = () => {
-                const field = cell.querySelector("textarea, input[type=text]");
+                const field = cell.querySelector("textarea") ?? cell.querySelector("input[type=text]");   // the prompt's text, else the first field
                 if (field) field.focus();
                 else if (Date.now() < until) setTimeout(focus, 50);
             };
