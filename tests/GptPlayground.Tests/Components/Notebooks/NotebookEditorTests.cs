@@ -224,6 +224,15 @@ public class NotebookEditorTests(WebModels models) : IClassFixture<WebModels>, I
     /// <summary>Waits on 30 prompt cells: slow on a loaded 2-core machine.</summary>
     static readonly TimeSpan Slow = TimeSpan.FromSeconds(30);
 
+    /// <summary>Opens a notebook of 30 zero-shot cells (c1..c30, inputs "Hello 1".."Hello 30") once every cell is in the page.</summary>
+    IRenderedComponent<NotebookEditor> OpenLong(ComponentContext ctx)
+    {
+        File.WriteAllText(Path.Combine(prompts, "long.md"), LongNotebook(30));
+        var cut = ctx.WithPlayground(models.Directory, prompts).Render<NotebookEditor>(p => p.Add(x => x.Name, "long.md"));
+        cut.WaitForAssertion(() => Assert.Equal(30, cut.FindAll("[data-cell]").Count), Slow);
+        return cut;
+    }
+
     static string LongNotebook(int cells) =>
         "---\ntitle: Long\nmodel: tiny\n---\n" + string.Concat(Enumerable.Range(1, cells).Select(n => $"\n## Zero-shot: c{n}\n\n```input\nHello {n}\n```\n"));
 
@@ -250,10 +259,8 @@ public class NotebookEditorTests(WebModels models) : IClassFixture<WebModels>, I
     [Fact]
     public async Task A_light_cell_asked_for_is_drawn_in_full_and_edits_like_any_other()
     {
-        File.WriteAllText(Path.Combine(prompts, "long.md"), LongNotebook(30));
         using var ctx = new ComponentContext();
-        var cut = ctx.WithPlayground(models.Directory, prompts).Render<NotebookEditor>(p => p.Add(x => x.Name, "long.md"));
-        cut.WaitForAssertion(() => Assert.Equal(30, cut.FindAll("[data-cell]").Count), Slow);
+        var cut = OpenLong(ctx);
 
         await cut.InvokeAsync(() => cut.Instance.ShowCells([28, 29, 30, -1]));      // as the browser asks when they come near; 30 and -1 are no cells
 
@@ -276,10 +283,8 @@ public class NotebookEditorTests(WebModels models) : IClassFixture<WebModels>, I
     [Fact]
     public async Task Drawing_a_cell_in_full_does_not_re_render_the_cells_already_drawn()
     {
-        File.WriteAllText(Path.Combine(prompts, "long.md"), LongNotebook(30));
         using var ctx = new ComponentContext();
-        var cut = ctx.WithPlayground(models.Directory, prompts).Render<NotebookEditor>(p => p.Add(x => x.Name, "long.md"));
-        cut.WaitForAssertion(() => Assert.Equal(30, cut.FindAll("[data-cell]").Count), Slow);
+        var cut = OpenLong(ctx);
         var first = cut.FindComponents<GptPlayground.Components.Cells.PromptCellView>()[0];
         int before = first.RenderCount;
 
@@ -297,10 +302,8 @@ public class NotebookEditorTests(WebModels models) : IClassFixture<WebModels>, I
     [Fact]
     public void Cells_added_or_inserted_in_a_long_notebook_are_drawn_in_full()
     {
-        File.WriteAllText(Path.Combine(prompts, "long.md"), LongNotebook(30));
         using var ctx = new ComponentContext();
-        var cut = ctx.WithPlayground(models.Directory, prompts).Render<NotebookEditor>(p => p.Add(x => x.Name, "long.md"));
-        cut.WaitForAssertion(() => Assert.Equal(30, cut.FindAll("[data-cell]").Count), Slow);
+        var cut = OpenLong(ctx);
 
         cut.Find("button[aria-label='Add cell']").Click();
         cut.WaitForAssertion(() => Assert.Equal(31, cut.FindAll("[data-cell]").Count), Slow);
