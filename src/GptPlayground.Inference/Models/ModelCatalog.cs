@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using GptPlayground.Inference.Runtime;
+using GptPlayground.Onnx;
 
 namespace GptPlayground.Inference.Models;
 
@@ -61,15 +63,51 @@ public sealed partial class ModelCatalog : IDisposable
     public const string EmbeddedModelName = "playground-mini";
 
     /// <summary>
-    /// The model to use when the user names none: <paramref name="preferred"/> when it is a usable model here;
-    /// else the first usable model other than the embedded one (a user's own model wins); else the embedded
-    /// <see cref="EmbeddedModelName"/>; null when no folder is usable.
+    /// The model a configuration names as the default (<c>Playground:DefaultModel</c> for <c>serve</c>, the environment
+    /// variable <c>Playground__DefaultModel</c> for every verb); null when none does. <see cref="DefaultModel"/> takes it when it
+    /// is a usable model of this catalog, and otherwise goes on with its own order.
+    /// </summary>
+    public string? ConfiguredDefault { get; init; }
+
+    /// <summary>
+    /// The model to use when the user names none: the one rule every front end follows (the CLI verbs without
+    /// <c>--model</c>, the notebook editor's "(default)" model and the share view, the HTTP API's model list, which
+    /// names it first). In order, the first usable model of this catalog among:
+    /// <list type="number">
+    /// <item><paramref name="preferred"/> (a notebook's own model, a flag);</item>
+    /// <item><see cref="ConfiguredDefault"/>;</item>
+    /// <item>a trained model other than the embedded <see cref="EmbeddedModelName"/> (a user's own model wins), by name;</item>
+    /// <item>the embedded <see cref="EmbeddedModelName"/>;</item>
+    /// <item>a synthetic model (random weights from <c>synth-model</c>, <see cref="IsSynthetic"/>), which never wins over a
+    /// trained one, again a user's own before one named like the embedded.</item>
+    /// </list>
+    /// Null when no folder is usable.
     /// </summary>
     public string? DefaultModel(string? preferred = null)
     {
-        var usable = List().Where(e => e.IsOk).Select(e => e.Name).ToList();
-        if (preferred is not null && usable.Contains(preferred, StringComparer.Ordinal)) return preferred;
-        return usable.FirstOrDefault(n => n != EmbeddedModelName) ?? usable.FirstOrDefault();
+        var usable = List().Where(e => e.IsOk).ToList();
+        foreach (var named in new[] { preferred, ConfiguredDefault })
+            if (named is not null && usable.Any(e => e.Name == named)) return named;
+        return usable
+            .OrderBy(e => IsSynthetic(e.Path))                  // stable: within each group the folders stay sorted by name
+            .ThenBy(e => e.Name == EmbeddedModelName)
+            .Select(e => e.Name).FirstOrDefault();
+    }
+
+    /// <summary>Whether the model folder at <paramref name="folder"/> holds random weights written by <c>synth-model</c> (<see cref="SynthGpt.MarkerKey"/> in its config.json).</summary>
+    public static bool IsSynthetic(string folder)
+    {
+        var config = System.IO.Path.Combine(folder, "config.json");
+        if (!File.Exists(config)) return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(config));
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(SynthGpt.MarkerKey, out _);
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return false;   // List() reports an unreadable config where it matters; here it only means "not marked"
+        }
     }
 
     /// <summary>Reads a model folder's card without loading it into ONNX Runtime (or from the loaded instance).</summary>

@@ -16,6 +16,9 @@ public static class InferenceServiceExtensions
     /// <summary>Configuration key of the default execution provider: cpu (default), cuda or auto.</summary>
     public const string ProviderKey = "Playground:Provider";
 
+    /// <summary>Configuration key of the default model's name (<see cref="ModelCatalog.ConfiguredDefault"/>).</summary>
+    public const string DefaultModelKey = "Playground:DefaultModel";
+
     /// <summary>Configuration key: rows (sequences) a model's batch decodes together at most (default 16).</summary>
     public const string MaxBatchRowsKey = "Playground:MaxBatchRows";
 
@@ -46,7 +49,11 @@ public static class InferenceServiceExtensions
                 MaxSequences = config.GetValue<int?>("Playground:MaxSequences") ?? limits.MaxSequences,
                 MaxNewTokens = config.GetValue<int?>("Playground:MaxNewTokens") ?? limits.MaxNewTokens,
             };
-            return new ModelCatalog(directory, provider) { AllowPaths = false };   // notebooks name catalog models only
+            return new ModelCatalog(directory, provider)
+            {
+                AllowPaths = false,                                     // notebooks name catalog models only
+                ConfiguredDefault = config[DefaultModelKey] is { Length: > 0 } named ? named : null,
+            };
         });
         builder.Services.AddSingleton(services =>
         {

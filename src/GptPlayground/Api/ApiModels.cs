@@ -6,9 +6,16 @@ namespace GptPlayground.Api;
 /// <summary>The catalog's usable models as OpenAI model objects (<c>{"id", "object": "model", "created", "owned_by"}</c>).</summary>
 public static class ApiModels
 {
-    /// <summary>Every usable model, sorted by name; folders that cannot be used are left out (the Models page shows why).</summary>
-    public static IReadOnlyList<object> List(ModelCatalog catalog) =>
-        catalog.List().Where(e => e.IsOk).Select(ToModel).ToList();
+    /// <summary>
+    /// Every usable model, the default one first (<see cref="ModelCatalog.DefaultModel"/>: the model the notebook editor and
+    /// the CLI use when none is named, so a client that takes the first model agrees with them), then the others by name;
+    /// folders that cannot be used are left out (the Models page shows why).
+    /// </summary>
+    public static IReadOnlyList<object> List(ModelCatalog catalog)
+    {
+        var defaultModel = catalog.DefaultModel();
+        return catalog.List().Where(e => e.IsOk).OrderBy(e => e.Name != defaultModel).Select(ToModel).ToList();
+    }
 
     /// <summary>One model by name.</summary>
     /// <exception cref="ApiException">404 when the catalog has no usable model of that name.</exception>

@@ -31,7 +31,7 @@ public static class BenchVerb
         bool genAi = a.Has("compare-genai");
         if (bare && batch != 1) throw new CliException($"--compare-bare needs --batch 1 (got --batch {batch}): the bare loop decodes one sequence");
         if (genAi && batch != 1) throw new CliException($"--compare-genai needs --batch 1 (got --batch {batch}): the peer decodes one sequence");
-        using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models);
+        using var catalog = ModelArgs.Catalog(context, a);
         var model = await catalog.GetAsync(ModelArgs.ModelName(a, catalog), provider);
         ModelArgs.ReportAuto(context, provider, model);
         using var peer = genAi ? GenAiPeer.Open(model.Folder.Path, model.Provider) : null;

@@ -4,7 +4,11 @@ using GptPlayground.Tokenizers;
 namespace GptPlayground.Cli;
 
 /// <summary>Where a verb writes: stdout for results, stderr for progress and errors.</summary>
-public sealed record CliContext(TextWriter Out, TextWriter Error);
+public sealed record CliContext(TextWriter Out, TextWriter Error)
+{
+    /// <summary>Reads an environment variable (the process's by default; a test gives its own).</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+}
 
 /// <summary>
 /// The CLI verbs of the <c>gptplayground</c> executable. <c>serve</c> (the web app) is the default verb;

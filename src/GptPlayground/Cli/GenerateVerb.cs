@@ -24,7 +24,7 @@ public static class GenerateVerb
         var settings = DecodingFlags.Parse(a, args);
         int topLogprobs = a.GetInt("top-logprobs", 0, 0, 20);
         var provider = ExecutionProviders.Parse(a.Get("provider") ?? "cpu");
-        using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models);
+        using var catalog = ModelArgs.Catalog(context, a);
         var modelName = ModelArgs.ModelName(a, catalog);
         catalog.Resolve(modelName);                    // an unknown model fails before any prompt file is read
         var texts = ReadPrompts(a);

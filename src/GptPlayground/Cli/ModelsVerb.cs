@@ -3,17 +3,18 @@ using GptPlayground.Services;
 
 namespace GptPlayground.Cli;
 
-/// <summary><c>models [--models DIR] [--json]</c>: every folder of models/ with its card and status.</summary>
+/// <summary><c>models [--models DIR] [--json]</c>: every folder of models/ with its card and status; the model used when none is named is marked "(default)" (<c>"Default": true</c> in JSON).</summary>
 public static class ModelsVerb
 {
     public static Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var a = CliArgs.Parse("models", args, ["models"], ["json"]);
-        using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models);
+        using var catalog = ModelArgs.Catalog(context, a);
         var entries = catalog.List();
+        var defaultModel = catalog.DefaultModel();
         if (a.Has("json"))
         {
-            CliJson.Write(context.Out, entries.Select(e => new { e.Name, e.Path, e.Status, e.Card }));
+            CliJson.Write(context.Out, entries.Select(e => new { e.Name, e.Path, e.Status, e.Card, Default = e.Name == defaultModel }));
             return Task.FromResult(0);
         }
         if (entries.Count == 0)
@@ -23,7 +24,7 @@ public static class ModelsVerb
         }
         foreach (var e in entries)
         {
-            context.Out.WriteLine($"{e.Name}  [{e.Status}]");
+            context.Out.WriteLine($"{e.Name}  [{e.Status}]{(e.Name == defaultModel ? " (default)" : "")}");
             if (e.Card is { } c)
             {
                 var tied = Services.TiedWeights.Note(c) is { } note ? $" ({note})" : "";

@@ -66,7 +66,7 @@ public static class RunVerb
         var normalization = a.Get("normalize") is { } norm ? ParseNormalization(norm) : AnswerNormalization.Trimmed;
         var notebook = NotebookVerb.Read(path);
         var provider = ExecutionProviders.Parse(a.Get("provider") ?? "cpu");
-        using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models, provider);
+        using var catalog = ModelArgs.Catalog(context, a, provider);
         using var session = new PlaygroundSession();
         var generation = new GenerationRunner(catalog, new GenerationQueue(), session, new RemoteGeneration(catalog));
         var records = a.Has("no-record") ? null : new RunRecords();
@@ -74,7 +74,7 @@ public static class RunVerb
         var evaluator = new DatasetEvaluator(runner, generation);
 
         string ModelFor(int index, PromptCell prompt) =>
-            CellRunner.ModelOf(notebook, prompt, fallback: null) ?? ModelChoice.Default(catalog)
+            CellRunner.ModelOf(notebook, prompt, fallback: null) ?? catalog.DefaultModel()
                 ?? throw new CliException($"cell {index} ({prompt.Name}) names no model, the notebook has none and {catalog.Directory} has no usable model: add 'model: NAME' to the front matter");
 
         // every dataset is read and checked before anything runs

@@ -20,7 +20,7 @@ public static class ScoreVerb
         var a = CliArgs.Parse("score", args, Options, ["json"]);
         int topLogprobs = a.GetInt("top-logprobs", 0, 0, 20);
         var provider = ExecutionProviders.Parse(a.Get("provider") ?? "cpu");
-        using var catalog = new ModelCatalog(a.Get("models") ?? PlaygroundPaths.Models);
+        using var catalog = ModelArgs.Catalog(context, a);
         var modelName = ModelArgs.ModelName(a, catalog);
         catalog.Resolve(modelName);
         var text = ReadText(a);

@@ -6,7 +6,7 @@ namespace GptPlayground.Cli;
 /// <c>synth-model --out DIR --layers N --hidden N --heads N --vocab N [--kv-heads N] [--context N] [--fp16]
 /// [--int32-inputs] [--no-position-ids] [--layout optimum|merged|stacked] [--external-data] [--seed S] [--genai-config]</c>:
 /// writes a random-weight GPT-style decoder, so anyone can test speed and layouts at a given size without downloads
-/// (marked synthetic, so it never becomes the default model over a trained one: <see cref="Services.ModelChoice"/>);
+/// (marked synthetic, so it never becomes the default model over a trained one: <see cref="GptPlayground.Inference.Models.ModelCatalog.DefaultModel"/>);
 /// <c>--genai-config</c> adds ONNX Runtime GenAI's genai_config.json (for <c>bench --compare-genai</c>).
 /// </summary>
 public static class SynthModelVerb

@@ -201,6 +201,71 @@ public class WorkbenchBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task A_long_notebook_draws_its_cells_in_full_as_they_come_near_and_when_clicked()
+    {
+        var cells = string.Concat(Enumerable.Range(1, 40).Select(n => $"\n## Zero-shot: c{n}\n\n```input\nHello {n}\n```\n"));
+        app.WriteNotebook("long-view.md", "---\ntitle: Long\nmodel: tiny\n---\n" + cells);
+        var page = await app.OpenAsync("/notebooks/long-view.md", 1366, 768);
+        var last = page.Locator("[data-cell='39']");
+        var middle = page.Locator("[data-cell='20']");
+
+        await Assertions.Expect(page.Locator("[data-cell]")).ToHaveCountAsync(40);                  // every cell is in the page
+        await Assertions.Expect(last).ToHaveAttributeAsync("data-light", "true");
+        await Assertions.Expect(middle).ToContainTextAsync("Hello 21");                            // light: its text is there to find
+        // to the end, again while the circuit takes over the server-rendered page (which puts the page back at its top)
+        for (var until = DateTime.UtcNow.AddSeconds(30); await last.GetByLabel("Input").CountAsync() == 0 && DateTime.UtcNow < until; await Task.Delay(500))
+            await page.EvaluateAsync("window.scrollTo(0, document.documentElement.scrollHeight)");
+
+        await Assertions.Expect(last.GetByLabel("Input")).ToHaveValueAsync("Hello 40");            // drawn in full once near the viewport
+        await Assertions.Expect(middle).ToHaveAttributeAsync("data-light", "true");                // a jump over it left it light
+        await middle.DispatchEventAsync("click");        // a click on its text (dispatched: Playwright's own click would scroll it near first)
+
+        await Assertions.Expect(middle.GetByLabel("Instruction")).ToBeFocusedAsync();                // drawn in full, the caret in its first field
+        await page.Keyboard.TypeAsync("Answer briefly.");
+        await Assertions.Expect(middle.Locator("pre.prompt-text")).ToContainTextAsync("Answer briefly.");
+        await Assertions.Expect(middle.GetByLabel("Input")).ToHaveValueAsync("Hello 21");
+    }
+
+    [Theory]
+    [InlineData(ColorScheme.Dark, null, "rgb(18, 22, 28)")]         // system mode: the prefers-color-scheme query
+    [InlineData(ColorScheme.Light, null, "rgb(246, 248, 250)")]
+    [InlineData(ColorScheme.Light, "Dark", "rgb(18, 22, 28)")]      // the chosen theme, from the cookie, over the system's
+    [InlineData(ColorScheme.Dark, "Light", "rgb(246, 248, 250)")]
+    public async Task The_first_paint_has_the_theme_before_the_circuit_starts(ColorScheme system, string? cookie, string background)
+    {
+        app.WriteNotebook("first-paint.md", Notebook("tiny", 4));
+        var context = await app.Browser.NewContextAsync(new() { ColorScheme = system });
+        if (cookie is not null)
+            await context.AddCookiesAsync([new Cookie { Name = GptPlayground.Components.Layout.PlaygroundTheme.CookieName, Value = cookie, Url = app.BaseUrl }]);
+        var page = await context.NewPageAsync();
+        await page.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());   // no circuit: the server's page is all there is
+
+        await page.GotoAsync(app.BaseUrl + "/notebooks/first-paint.md");
+
+        Assert.True(await page.EvaluateAsync<bool>("() => typeof window.Blazor === 'undefined'"));
+        Assert.Equal(background, await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        await context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_theme_chosen_with_the_button_is_the_first_paint_of_the_next_page()
+    {
+        app.WriteNotebook("first-paint-choice.md", Notebook("tiny", 4));
+        var context = await app.Browser.NewContextAsync(new() { ColorScheme = ColorScheme.Light });
+        var page = await app.OpenAsync("/notebooks/first-paint-choice.md", context: context);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch theme" }).ClickAsync();     // system -> light
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch theme" }).ClickAsync();     // light -> dark
+        await Assertions.Expect(page.Locator("button[aria-label='Switch theme']")).ToHaveAttributeAsync("data-theme-mode", "dark");
+        var next = await context.NewPageAsync();
+        await next.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
+
+        await next.GotoAsync(app.BaseUrl + "/");
+
+        Assert.Equal("rgb(18, 22, 28)", await next.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        await context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Screenshots_at_1366_and_1920_in_both_themes()
     {
         app.WriteNotebook("workbench.md", Notebook(BrowserApp.DemoModel, 24, variants: 4));

@@ -132,7 +132,12 @@ public sealed partial class PromptCellView : IDisposable
         subscribed.RunningChanged -= OnRunningChanged;
     }
 
-    Task OnRunningChanged(bool running) => InvokeAsync(() => RunningChanged.InvokeAsync(running));
+    /// <summary>A run started or ended: the cell shows it (its buttons, the columns' last state), and the notebook hears of it.</summary>
+    Task OnRunningChanged(bool running) => InvokeAsync(() =>
+    {
+        StateHasChanged();
+        return RunningChanged.InvokeAsync(running);
+    });
 
     void RefreshPreview()
     {

@@ -75,7 +75,7 @@ public sealed partial class NotebookEditor : IDisposable
         {
             var entries = Catalog.List();
             var names = entries.Where(e => e.IsOk).Select(e => e.Name).ToList();
-            var preferred = ModelChoice.Default(Catalog);
+            var preferred = Catalog.DefaultModel();
             try { return (Storage.Open(Name), (string?)null, names, preferred); }
             catch (Exception e) when (e is NotebookStorageException or NotebookFormatException or IOException or UnauthorizedAccessException)
             {
@@ -86,7 +86,7 @@ public sealed partial class NotebookEditor : IDisposable
         fallbackModel = fallback;
         loadError = error;
         notebook = loaded?.Notebook;
-        shownCells = CellsPerRender;
+        ShowFirstCells();
         version = loaded?.Version;
         keepOutputs = notebook?.PromptCells.Any(c => c.Outputs.Count > 0) ?? false;
     }
@@ -108,7 +108,7 @@ public sealed partial class NotebookEditor : IDisposable
     {
         bool wasDirty = Dirty;
         MarkDirty();
-        if (!wasDirty) StateHasChanged();
+        if (!wasDirty) RenderCellsUnchanged();
     }
 
     /// <summary><see cref="CellEdited"/> as the cells' Changed callback: with no receiver, invoking it renders nothing by itself.</summary>
@@ -121,28 +121,72 @@ public sealed partial class NotebookEditor : IDisposable
         MarkDirty();
     }
 
-    /// <summary>Cells rendered by the first render (the server-rendered page included), and added by each render after it.</summary>
-    const int CellsPerRender = 12;
+    /// <summary>Cells drawn in full when a notebook opens (the server-rendered page included): a first screen's worth.</summary>
+    public const int FullAtStart = 4;
 
     /// <summary>
-    /// How many cells are rendered so far: a long notebook appears <see cref="CellsPerRender"/> cells at a time, one
-    /// render after another, so its first cells answer input while the rest are still being built (the 82-cell example
-    /// took 5-6 s to its first answered keystroke when built in one render; docs/performance.md). Run all and saving
-    /// work on the notebook, not on what is rendered.
+    /// The cells drawn in full (their editors, runs and outputs); the others are drawn as a <see cref="LightCell"/> (their
+    /// text, read-only) until they come near the viewport or are clicked or focused (js/light-cells.js asks through
+    /// <see cref="ShowCells"/>). A cell once drawn in full stays so, and so does a cell added, inserted or duplicated.
+    /// A prompt cell in full is some 60 MudBlazor components: building all 82 cells of the example notebook before the
+    /// first keystroke is answered took 5-10 s on the 2-core machine (docs/performance.md). Run all and saving work on the
+    /// notebook, not on what is drawn.
     /// </summary>
-    int shownCells = CellsPerRender;
+    readonly HashSet<Cell> fullCells = new(ReferenceEqualityComparer.Instance);
+
+    ElementReference editorElement;
+    DotNetObjectReference<NotebookEditor>? self;
+
+    /// <summary>Draws the cells at <paramref name="indexes"/> in full (the browser saw them come near the viewport, or focused one); indexes out of range are ignored.</summary>
+    [JSInvokable]
+    public void ShowCells(int[] indexes)
+    {
+        if (notebook is null) return;
+        bool added = false;
+        foreach (int i in indexes)
+            if (i >= 0 && i < notebook.Cells.Count) added |= fullCells.Add(notebook.Cells[i]);
+        if (added) RenderCellsUnchanged();
+    }
+
+    /// <summary>
+    /// Counts the editor's renders that may change what a cell shows (a notebook setting, a cell moved, added or deleted,
+    /// a draft restored, a save): each cell sits behind a <see cref="RenderGate"/> whose version includes it, so the
+    /// renders that change only the editor's own state (the save state, a cell drawn in full, the Run all/Cancel buttons)
+    /// leave the cells alone (<see cref="RenderCellsUnchanged"/>).
+    /// </summary>
+    int cellsVersion;
+    bool cellsUnchanged;
+
+    /// <summary>Renders the editor without re-rendering the cells that did not change.</summary>
+    void RenderCellsUnchanged()
+    {
+        cellsUnchanged = true;
+        StateHasChanged();
+    }
+
+    /// <inheritdoc/>
+    protected override bool ShouldRender()
+    {
+        if (!cellsUnchanged) cellsVersion++;
+        cellsUnchanged = false;
+        return true;
+    }
+
+    void ShowFirstCells()
+    {
+        fullCells.Clear();
+        if (notebook is not null) fullCells.UnionWith(notebook.Cells.Take(FullAtStart));
+    }
 
     /// <inheritdoc/>
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (notebook is not null && shownCells < notebook.Cells.Count)
+        if (firstRender)   // after renders only run in the live circuit
         {
-            await Task.Yield();   // input that arrived meanwhile is handled before the next cells are built
-            shownCells += CellsPerRender;
-            if (shownCells >= notebook.Cells.Count) shownCells = int.MaxValue;   // all there: cells added later show at once
-            StateHasChanged();
+            self = DotNetObjectReference.Create(this);
+            try { await JS.InvokeVoidAsync("gptPlayground.lightCells.watch", editorElement, self); }
+            catch (Exception e) when (e is JSException or JSDisconnectedException or TaskCanceledException) { }
         }
-        else if (notebook is not null) shownCells = int.MaxValue;
         if (notebook is null || draft is not null || checkedDraft) return;
         checkedDraft = true;
         try
@@ -191,6 +235,7 @@ public sealed partial class NotebookEditor : IDisposable
             notebook = NotebookFormat.Parse(draft!);
             cellRuns.Clear();
             datasetRuns.Clear();
+            ShowFirstCells();
             Dirty = true;
             saveMessage = "Draft restored: save to keep it.";
             saveFailed = false;
@@ -221,6 +266,7 @@ public sealed partial class NotebookEditor : IDisposable
     void AddCell()
     {
         var cell = NewCell();
+        fullCells.Add(cell);
         Edit(() => notebook!.Cells.Add(cell));
     }
 
@@ -228,6 +274,7 @@ public sealed partial class NotebookEditor : IDisposable
     void InsertBelow(int index)
     {
         var cell = NewCell();
+        fullCells.Add(cell);
         Edit(() => notebook!.Cells.Insert(Math.Min(index + 1, notebook.Cells.Count), cell));
     }
 
@@ -244,6 +291,7 @@ public sealed partial class NotebookEditor : IDisposable
         var cell = notebook!.Cells[index];
         var copy = NotebookFormat.Parse(NotebookFormat.Write(new Notebook { Cells = [cell] }, keepOutputs: false)).Cells.Single();
         if (copy is PromptCell p) p.Name = string.IsNullOrEmpty(p.Name) ? "copy" : p.Name + " copy";
+        fullCells.Add(copy);
         Edit(() => notebook.Cells.Insert(index + 1, copy));
     }
 
@@ -346,7 +394,11 @@ public sealed partial class NotebookEditor : IDisposable
         foreach (var state in cellRuns.Values) state.Cancel();
     }
 
-    void CellRunningChanged(bool cellRunning) => running = runAll is not null || cellRunning || cellRuns.Values.Any(v => v.Running);
+    void CellRunningChanged(bool cellRunning)
+    {
+        running = runAll is not null || cellRunning || cellRuns.Values.Any(v => v.Running);
+        cellsUnchanged = true;   // the EventCallback renders the editor next: only its Run all and Cancel buttons changed
+    }
 
     async Task ConfirmLeaveAsync(LocationChangingContext context)
     {
@@ -361,5 +413,6 @@ public sealed partial class NotebookEditor : IDisposable
     {
         CancelAll();
         draftTimer?.Dispose();
+        self?.Dispose();
     }
 }

@@ -39,21 +39,36 @@ public class MainLayoutTests
         cut.WaitForAssertion(() => Assert.Equal("dark", Mode()));
         Assert.True(cut.Instance.IsDark);
 
-        var stored = ctx.JSInterop.Invocations.Where(i => i.Identifier == "localStorage.setItem").Select(i => i.Arguments[1]).ToList();
-        Assert.Equal(["Light", "Dark"], stored);
-        Assert.All(ctx.JSInterop.Invocations.Where(i => i.Identifier == "localStorage.setItem"), i => Assert.Equal(PlaygroundTheme.StorageKey, i.Arguments[0]));
+        var stored = ctx.JSInterop.Invocations.Where(i => i.Identifier == "gptPlayground.theme.remember").Select(i => i.Arguments[0]).ToList();
+        Assert.Equal(["Light", "Dark"], stored);        // in the cookie that the server reads (js/theme.js)
     }
 
     [Fact]
-    public void A_remembered_choice_is_applied_on_load()
+    public void A_remembered_choice_is_applied_on_load_without_a_server_rendered_page()
     {
         using var ctx = new ComponentContext();
-        ctx.JSInterop.Setup<string?>("localStorage.getItem", PlaygroundTheme.StorageKey).SetResult("Dark");
+        ctx.JSInterop.Setup<string?>("gptPlayground.theme.read").SetResult("Dark");
 
         var cut = Render(ctx);
 
         cut.WaitForAssertion(() => Assert.Equal(ThemeMode.Dark, cut.Instance.Mode));
         Assert.True(cut.Instance.IsDark);
+    }
+
+    [Fact]
+    public void In_system_mode_the_dark_palette_applies_by_media_query_and_in_a_chosen_mode_it_does_not()
+    {
+        using var ctx = new ComponentContext();
+        var cut = Render(ctx);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("style.system-dark")));
+        var css = cut.Find("style.system-dark").TextContent;
+        Assert.StartsWith("@media (prefers-color-scheme: dark)", css);
+        Assert.Contains($"--mud-palette-background: {PlaygroundTheme.Theme.PaletteDark.Background}", css);
+        Assert.Contains($"--mud-palette-surface: {PlaygroundTheme.Theme.PaletteDark.Surface}", css);
+
+        cut.Find("button[aria-label='Switch theme']").Click();       // system -> light: the system's preference no longer counts
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("style.system-dark")));
     }
 
     [Theory]

@@ -221,19 +221,97 @@ public class NotebookEditorTests(WebModels models) : IClassFixture<WebModels>, I
         Assert.Equal(before, markdown.RenderCount);
     }
 
-    [Fact]
-    public void A_long_notebook_is_built_a_few_cells_per_render_and_ends_with_every_cell()
+    /// <summary>Waits on 30 prompt cells: slow on a loaded 2-core machine.</summary>
+    static readonly TimeSpan Slow = TimeSpan.FromSeconds(30);
+
+    /// <summary>Opens a notebook of 30 zero-shot cells (c1..c30, inputs "Hello 1".."Hello 30") once every cell is in the page.</summary>
+    IRenderedComponent<NotebookEditor> OpenLong(ComponentContext ctx)
     {
-        var cells = string.Concat(Enumerable.Range(1, 30).Select(n => $"\n## Zero-shot: c{n}\n\n```input\nHello {n}\n```\n"));
-        File.WriteAllText(Path.Combine(prompts, "long.md"), "---\ntitle: Long\nmodel: tiny\n---\n" + cells);
+        File.WriteAllText(Path.Combine(prompts, "long.md"), LongNotebook(30));
+        var cut = ctx.WithPlayground(models.Directory, prompts).Render<NotebookEditor>(p => p.Add(x => x.Name, "long.md"));
+        cut.WaitForAssertion(() => Assert.Equal(30, cut.FindAll("[data-cell]").Count), Slow);
+        return cut;
+    }
+
+    static string LongNotebook(int cells) =>
+        "---\ntitle: Long\nmodel: tiny\n---\n" + string.Concat(Enumerable.Range(1, cells).Select(n => $"\n## Zero-shot: c{n}\n\n```input\nHello {n}\n```\n"));
+
+    [Fact]
+    public void A_long_notebook_draws_its_first_cells_in_full_and_the_others_light_with_their_text()
+    {
+        File.WriteAllText(Path.Combine(prompts, "long.md"), LongNotebook(30));
         using var ctx = new ComponentContext();
-        List<int> counts = [];
 
         var cut = ctx.WithPlayground(models.Directory, prompts).Render<NotebookEditor>(p => p.Add(x => x.Name, "long.md"));
-        cut.OnMarkupUpdated += (_, _) => counts.Add(cut.FindAll("[data-cell]").Count);
 
-        cut.WaitForAssertion(() => Assert.Equal(30, cut.FindAll("[data-cell]").Count), TimeSpan.FromSeconds(30));   // 30 prompt cells: slow on a loaded 2-core machine
-        Assert.Empty(cut.FindAll(".cells-pending"));
-        Assert.Contains(counts, c => c is > 0 and < 30);   // some render showed only the first cells
+        cut.WaitForAssertion(() => Assert.Equal(30, cut.FindAll("[data-cell]").Count), Slow);   // every cell is in the page at once
+        Assert.Equal(NotebookEditor.FullAtStart, cut.FindAll("textarea[aria-label='Input']").Count);
+        Assert.Equal(Enumerable.Range(NotebookEditor.FullAtStart, 30 - NotebookEditor.FullAtStart).Select(i => i.ToString()),
+            cut.FindAll("[data-cell][data-light]").Select(c => c.GetAttribute("data-cell")));
+        var last = cut.Find("[data-cell='29']");
+        Assert.Contains("c30", last.TextContent);               // its name and text are in the page: find in page finds them
+        Assert.Contains("Hello 30", last.TextContent);
+        Assert.Equal("0", last.GetAttribute("tabindex"));       // reachable by Tab, which draws it in full (js/light-cells.js)
+        Assert.Empty(last.QuerySelectorAll("textarea, button"));
+        ctx.JSInterop.VerifyInvoke("gptPlayground.lightCells.watch");
+    }
+
+    [Fact]
+    public async Task A_light_cell_asked_for_is_drawn_in_full_and_edits_like_any_other()
+    {
+        using var ctx = new ComponentContext();
+        var cut = OpenLong(ctx);
+
+        await cut.InvokeAsync(() => cut.Instance.ShowCells([28, 29, 30, -1]));      // as the browser asks when they come near; 30 and -1 are no cells
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-cell='29'] textarea[aria-label='Input']")), Slow);
+        Assert.Null(cut.Find("[data-cell='29']").GetAttribute("data-light"));
+        Assert.Single(cut.FindAll("[data-cell='28'] textarea[aria-label='Input']"));
+        Assert.Equal(30 - NotebookEditor.FullAtStart - 2, cut.FindAll("[data-cell][data-light]").Count);
+        cut.Find("[data-cell='29'] textarea[aria-label='Input']").Input("Hello last");
+        cut.WaitForAssertion(() => Assert.Contains("Hello last", cut.Find("[data-cell='29'] pre.prompt-text").TextContent), Slow);
+        Assert.Equal("true", cut.Find(".notebook-editor").GetAttribute("data-dirty"));
+
+        cut.Find("button[aria-label='Save']").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("saved", cut.Find(".save-state").TextContent.Trim()), Slow);
+        var saved = File.ReadAllText(Path.Combine(prompts, "long.md"));
+        Assert.Contains("Hello last", saved);
+        Assert.All(Enumerable.Range(1, 29), n => Assert.Contains($"Hello {n}\n", saved));   // the light cells are saved as they were
+    }
+
+    [Fact]
+    public async Task Drawing_a_cell_in_full_does_not_re_render_the_cells_already_drawn()
+    {
+        using var ctx = new ComponentContext();
+        var cut = OpenLong(ctx);
+        var first = cut.FindComponents<GptPlayground.Components.Cells.PromptCellView>()[0];
+        int before = first.RenderCount;
+
+        await cut.InvokeAsync(() => cut.Instance.ShowCells([10]));
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-cell='10'] textarea[aria-label='Input']")), Slow);
+        Assert.Equal(before, first.RenderCount);
+        cut.Find("button[aria-label='Move cell down']").Click();                  // a change the cells show still reaches them
+        cut.WaitForAssertion(() => Assert.Equal("c1", cut.Find("[data-cell='1'] input[aria-label='Cell name']").GetAttribute("value")), Slow);
+        Assert.Equal("c2", cut.Find("[data-cell='0'] input[aria-label='Cell name']").GetAttribute("value"));
+        Assert.False(cut.Find("[data-cell='1'] button[aria-label='Move cell up']").HasAttribute("disabled"));   // its buttons act on its new place
+        Assert.True(cut.Find("[data-cell='0'] button[aria-label='Move cell up']").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void Cells_added_or_inserted_in_a_long_notebook_are_drawn_in_full()
+    {
+        using var ctx = new ComponentContext();
+        var cut = OpenLong(ctx);
+
+        cut.Find("button[aria-label='Add cell']").Click();
+        cut.WaitForAssertion(() => Assert.Equal(31, cut.FindAll("[data-cell]").Count), Slow);
+        cut.FindAll("button[aria-label='Insert cell below']")[0].Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(32, cut.FindAll("[data-cell]").Count), Slow);
+        Assert.Null(cut.Find("[data-cell='31']").GetAttribute("data-light"));
+        Assert.Null(cut.Find("[data-cell='1']").GetAttribute("data-light"));
+        Assert.Single(cut.FindAll("[data-cell='31'] textarea[aria-label='Input']"));
     }
 }
