@@ -125,28 +125,28 @@ public sealed class DatasetRunState
 
     /// <summary>
     /// Reads the results into <paramref name="matrix"/> as they finish (off the circuit's thread) and renders at most once
-    /// per <see cref="RenderInterval"/> while they come, then once when the run ends (finished, cancelled or failed).
+    /// per <see cref="RenderInterval"/> while they come (a <see cref="RenderThrottle"/>, as a streaming cell does), then
+    /// once when the run ends (finished, cancelled or failed).
     /// </summary>
     async Task StreamAsync(MatrixProgress matrix, IAsyncEnumerable<RowResult> results)
     {
         matrix.Start();
         await RenderAsync();
-        var reading = Task.Run(async () =>
+        var throttle = new RenderThrottle(() =>
         {
-            await foreach (var result in results) matrix.Add(result);
-        });
-        int shown = 0;
-        while (!reading.IsCompleted)
-        {
-            await Task.WhenAny(reading, Task.Delay(RenderInterval));
-            if (reading.IsCompleted || matrix.Done == shown) continue;
-            shown = matrix.Done;
-            matrix.Refresh();
-            await RenderAsync();
-        }
+            if (matrix.Running) matrix.Refresh();      // once finished, Finish has summed up
+            return RenderAsync();
+        }, RenderInterval);
         try
         {
-            await reading;
+            await Task.Run(async () =>
+            {
+                await foreach (var result in results)
+                {
+                    matrix.Add(result);
+                    throttle.Request();
+                }
+            });
             matrix.Finish();
         }
         catch (OperationCanceledException)
@@ -158,7 +158,7 @@ public sealed class DatasetRunState
             // rows' own failures are results; this is the run's (the model went away): shown in the matrix, not a broken circuit
             matrix.Finish(error: e.Message);
         }
-        await RenderAsync();
+        await throttle.RenderNowAsync();
     }
 
     Task RenderAsync() => Changed?.Invoke() ?? Task.CompletedTask;
