@@ -11,7 +11,19 @@ namespace GptPlayground.Services;
 public sealed class CellRunState
 {
     readonly Dictionary<string, VariantRun> runs = new(StringComparer.Ordinal);
+    readonly RenderThrottle streaming;
     CancellationTokenSource? cancel;
+
+    /// <summary>A cell that has not run yet.</summary>
+    public CellRunState() => streaming = new RenderThrottle(Render, RenderThrottle.StreamingInterval);
+
+    /// <summary>
+    /// The render callback of the cell's streaming runs: asks for a render and returns at once; the cell renders at most
+    /// once per <see cref="RenderThrottle.StreamingInterval"/> however many columns stream, and once more when the run
+    /// ends (<see cref="WhileRunning"/>). Hand it to the runner, never <see cref="Changed"/> itself: a render per token of
+    /// every column kept the circuit's thread busy (and, on a loaded machine, slowed the generation that waited for it).
+    /// </summary>
+    public Func<Task> StreamingRender => streaming.RequestAsync;
 
     /// <summary>Sequences per sampling variant (1 to 8; default 1).</summary>
     public int Samples { get; set; } = 1;
@@ -90,8 +102,8 @@ public sealed class CellRunState
                 foreach (var c in columns) c.ShowError("no model: choose one for the notebook or the cell (models/ has none?)");
                 return;
             }
-            var running = runner.RunAsync(Request(notebook, cell, model), columns, Render, token);   // keeps the outputs in the cell
-            await Render();
+            var running = runner.RunAsync(Request(notebook, cell, model), columns, StreamingRender, token);   // keeps the outputs in the cell
+            streaming.Request();
             await running;
         });
 
@@ -113,7 +125,7 @@ public sealed class CellRunState
             cancel = null;
             History.Invalidate();       // the run left records
             if (RunningChanged is { } ended) await ended(false);
-            await Render();
+            await streaming.RenderNowAsync();     // the final state, whatever the throttle was waiting for
         }
     }
 

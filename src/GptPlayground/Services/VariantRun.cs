@@ -6,16 +6,29 @@ using GptPlayground.Tokenizers;
 
 namespace GptPlayground.Services;
 
-/// <summary>One generated sequence of a column: its text so far, its tokens for the token view, why it stopped.</summary>
+/// <summary>
+/// One generated sequence of a column: its text so far, its tokens for the token view, why it stopped. It is written
+/// by the run (any thread) while the view reads it (the renderer's thread): reads see a consistent snapshot.
+/// </summary>
 public sealed class SequenceOutput
 {
+    readonly object gate = new();
     readonly StringBuilder text = new();
+    readonly List<TokenDetail> tokens = [];
+    string? textShown;
+    TokenDetail[]? tokensShown;
 
     /// <summary>Text generated so far.</summary>
-    public string Text => text.ToString();
+    public string Text
+    {
+        get { lock (gate) return textShown ??= text.ToString(); }
+    }
 
-    /// <summary>Every token with its logprobs.</summary>
-    public List<TokenDetail> Tokens { get; } = [];
+    /// <summary>Every token with its logprobs, so far (a snapshot: later tokens do not change it).</summary>
+    public IReadOnlyList<TokenDetail> Tokens
+    {
+        get { lock (gate) return tokensShown ??= tokens.ToArray(); }
+    }
 
     /// <summary>Why it stopped; null while generating.</summary>
     public FinishReason? Finish { get; private set; }
@@ -23,8 +36,13 @@ public sealed class SequenceOutput
     /// <summary>Appends one step.</summary>
     public void Add(GenerationStep step)
     {
-        text.Append(step.Text);
-        Tokens.Add(TokenDetail.FromStep(step));
+        var token = TokenDetail.FromStep(step);
+        lock (gate)
+        {
+            text.Append(step.Text);
+            tokens.Add(token);
+            (textShown, tokensShown) = (null, null);
+        }
         Finish = step.Finish ?? Finish;
     }
 
@@ -66,8 +84,9 @@ public sealed class VariantRun(string name, string summary)
     /// <summary>Warnings of the column's settings (values the mode ignores).</summary>
     public IReadOnlyList<string> SettingsWarnings { get; set; } = [];
 
-    /// <summary>The sequences (N samples, or the returned beams).</summary>
-    public List<SequenceOutput> Sequences { get; } = [];
+    /// <summary>The sequences (N samples, or the returned beams). A new list when one is added (the view may be reading the old one meanwhile).</summary>
+    public IReadOnlyList<SequenceOutput> Sequences => sequences;
+    SequenceOutput[] sequences = [];
 
     /// <summary>Place in the model's queue while waiting (1 = next).</summary>
     public int? QueuePosition { get; private set; }
@@ -146,12 +165,14 @@ public sealed class VariantRun(string name, string summary)
 
     /// <summary>
     /// Runs <paramref name="request"/> through the session's <see cref="GenerationRunner"/> (fair queue), streaming
-    /// into this column and calling <paramref name="render"/> at most every 60 ms and at the end. Engine errors
-    /// end up in <see cref="Error"/>, never thrown: an error stays inside its column.
+    /// into this column and calling <paramref name="render"/> at most every 60 ms (through a <see cref="RenderThrottle"/>:
+    /// the token loop never waits for the view) and once at the end. Engine errors end up in <see cref="Error"/>, never
+    /// thrown: an error stays inside its column.
     /// </summary>
     public async Task RunAsync(GenerationRunner runner, RunRequest request, Func<Task> render, CancellationToken cancellationToken)
     {
         Begin();
+        var throttle = new RenderThrottle(render, RenderInterval);
         var progress = new RunProgress();
         Stats = progress.Stats;
         progress.Changed += () =>
@@ -165,28 +186,24 @@ public sealed class VariantRun(string name, string summary)
             Settings = progress.Settings;
             ModelPath = progress.ModelPath;
             Provider = progress.Provider;
-            _ = render();
+            throttle.Request();
         };
         var clock = Stopwatch.StartNew();
-        var sinceRender = Stopwatch.StartNew();
         TimeSpan? firstToken = null;
         bool remote = false;
         try
         {
             await foreach (var step in runner.RunAsync(request, progress, cancellationToken))
             {
-                while (Sequences.Count <= step.Sequence) Sequences.Add(new SequenceOutput());
-                Sequences[step.Sequence].Add(step);
+                if (sequences.Length <= step.Sequence)
+                    sequences = [.. sequences, .. Enumerable.Range(0, step.Sequence + 1 - sequences.Length).Select(_ => new SequenceOutput())];
+                sequences[step.Sequence].Add(step);
                 TokenCount++;
                 firstToken ??= clock.Elapsed;
                 remote |= step.Token == RemoteGeneration.UnknownToken;
                 remoteRun = remote;
                 TokensPerSecond = Speed(progress.Stats, clock.Elapsed - firstToken.Value, remote);
-                if (sinceRender.Elapsed >= RenderInterval)
-                {
-                    sinceRender.Restart();
-                    await render();
-                }
+                throttle.Request();
             }
         }
         catch (OperationCanceledException)
@@ -210,7 +227,7 @@ public sealed class VariantRun(string name, string summary)
             TokensPerSecond = Speed(progress.Stats, firstToken is { } first ? clock.Elapsed - first : TimeSpan.Zero, remote);
             remoteTime = remote ? clock.Elapsed : null;
         }
-        await render();
+        await throttle.RenderNowAsync();
     }
 
     /// <summary>True when the run's steps come from a remote server (no engine timings).</summary>
@@ -230,7 +247,7 @@ public sealed class VariantRun(string name, string summary)
     /// <summary>Clears the column and marks it running ("loading the model…") before its run starts.</summary>
     public void Begin()
     {
-        Sequences.Clear();
+        sequences = [];
         Error = null;
         Cancelled = false;
         Running = true;
@@ -250,7 +267,7 @@ public sealed class VariantRun(string name, string summary)
     /// <summary>Shows an error in the column without running (ends a <see cref="Begin"/>).</summary>
     public void ShowError(string message)
     {
-        Sequences.Clear();
+        sequences = [];
         TokenCount = 0;
         Running = false;
         Error = message;
@@ -266,11 +283,10 @@ public sealed class VariantRun(string name, string summary)
     /// <summary>Shows a saved output (from the notebook file) in this column.</summary>
     public void ShowSaved(GptPlayground.Notebooks.CellOutput output)
     {
-        Sequences.Clear();
         Stats = new();
         Load = null;
         remoteRun = false;
-        Sequences.Add(SequenceOutput.FromText(output.Text, Enum.TryParse<FinishReason>(output.Finish, ignoreCase: true, out var f) ? f : null));
+        sequences = [SequenceOutput.FromText(output.Text, Enum.TryParse<FinishReason>(output.Finish, ignoreCase: true, out var f) ? f : null)];
         TokenCount = output.Tokens ?? 0;
         TokensPerSecond = output.TokensPerSecond ?? 0;
         Seed = output.Seed;

@@ -196,7 +196,7 @@ public sealed partial class PromptCellView : IDisposable
             var tasks = styles.Select((s, i) =>
             {
                 s.Cell.Variants = [first];                   // every style runs with the settings of the cell's first variant
-                return Runner.RunAsync(State.Request(Notebook, s.Cell, model), [State.StyleRuns[i]], Render, token);
+                return Runner.RunAsync(State.Request(Notebook, s.Cell, model), [State.StyleRuns[i]], State.StreamingRender, token);
             }).ToList();
             StateHasChanged();
             await Task.WhenAll(tasks);
