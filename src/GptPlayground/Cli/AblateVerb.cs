@@ -55,7 +55,7 @@ public static class AblateVerb
         using var session = new PlaygroundSession();
         var generation = new GenerationRunner(catalog, new GenerationQueue(), session, new RemoteGeneration(catalog));
         var ablation = new FewShotAblation(new DatasetEvaluator(new CellRunner(generation, catalog), generation));
-        var model = CellRunner.ModelOf(notebook, cell, fallback: null) ?? ModelChoice.Default(catalog)
+        var model = CellRunner.ModelOf(notebook, cell, fallback: null) ?? catalog.DefaultModel()
             ?? throw new CliException($"cell {index} ({cell.Name}) names no model, the notebook has none and {catalog.Directory} has no usable model: add 'model: NAME' to the front matter");
 
         AblationPlan plan;

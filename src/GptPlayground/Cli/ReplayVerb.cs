@@ -41,7 +41,7 @@ public static class ReplayVerb
         {
             if (a.Get("line") is not null || a.Has("all")) throw new CliException("--line and --all pick records of a .jsonl file; a notebook replays every saved output that has token ids");
             var notebook = NotebookVerb.Read(path);
-            records = await RunReplay.FromNotebookAsync(notebook, Path.GetFileName(path), new CellRunner(generation, catalog), ModelChoice.Default(catalog), cancellationToken);
+            records = await RunReplay.FromNotebookAsync(notebook, Path.GetFileName(path), new CellRunner(generation, catalog), catalog.DefaultModel(), cancellationToken);
             if (records.Count == 0)
                 throw new CliException($"{path}: no saved output has token ids (ids=...) to replay; run it with 'gptplayground run {path} --out {path}' to keep them");
         }
