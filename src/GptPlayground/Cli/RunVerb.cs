@@ -84,7 +84,7 @@ public static class RunVerb
             if (notebook.Cells[i] is not PromptCell { } p || !DatasetEvaluator.Evaluates(p)) continue;
             if (styles && p is InstructionCell)
                 throw new CliException($"cell {i + 1} ({p.Name}): --styles compares prompt styles from a zero-shot or few-shot cell, and this is an instruction cell");
-            var request = new EvaluationRequest(notebook, p, ModelFor(i + 1, p)) { NotebookDirectory = Path.GetDirectoryName(Path.GetFullPath(path)), Concurrency = concurrency };
+            var request = new EvaluationRequest(notebook, p, ModelFor(i + 1, p)) { NotebookDirectory = Path.GetDirectoryName(Path.GetFullPath(path)), Concurrency = concurrency, Record = records is null ? null : new RecordTarget(path, "run") };
             try { plans[i] = DatasetEvaluator.Plan(request); }
             catch (DatasetException e) { throw new CliException($"cell {i + 1} ({p.Name}): {e.Message}"); }
         }

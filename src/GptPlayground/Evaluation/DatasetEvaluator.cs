@@ -228,6 +228,7 @@ public sealed class DatasetEvaluator(CellRunner cells, GenerationRunner generati
                 Row = table?.Variables(table.Rows[row]),
                 Seed = request.Seed,
                 TopLogprobs = request.TopLogprobs,
+                Record = request.Record,
             }, cancellationToken);
         }
         catch (Exception e) when (e is ModelException or TokenizerException or ArgumentException)

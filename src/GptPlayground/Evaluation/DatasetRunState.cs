@@ -44,7 +44,7 @@ public sealed class DatasetRunState
 
     /// <summary>What an evaluation of <paramref name="cell"/> asks for, with the cell's run options (the fixed seed).</summary>
     public EvaluationRequest Request(CellRunState options, Notebook notebook, PromptCell cell, string model) =>
-        new(notebook, cell, model) { NotebookDirectory = NotebookDirectory, Seed = options.FixedSeed ? CellRunner.FixedSeed : null };
+        new(notebook, cell, model) { NotebookDirectory = NotebookDirectory, Seed = options.FixedSeed ? CellRunner.FixedSeed : null, Record = options.Record };
 
     /// <summary>
     /// Reads and checks the cell's dataset and assertion as a run would (<see cref="DatasetEvaluator.Plan"/>), keeping the

@@ -24,6 +24,10 @@ public sealed record EvaluationRequest(Notebook Notebook, PromptCell Cell, strin
 
     /// <summary>Alternatives kept per generated token (0 to 20; default 0: the matrix shows outputs, not token views).</summary>
     public int TopLogprobs { get; init; }
+
+    /// <summary>Where each generated row x variant is recorded (<see cref="Services.RunRecords"/>: one line each, beside
+    /// the notebook, in the cell's record file); null records nothing. Scored choices generate nothing and leave no record.</summary>
+    public Services.RecordTarget? Record { get; init; }
 }
 
 /// <summary>

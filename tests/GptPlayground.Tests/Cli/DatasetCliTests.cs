@@ -58,6 +58,32 @@ public class DatasetCliTests(NotebookCliModels models) : IClassFixture<NotebookC
     }
 
     [Fact]
+    public async Task Each_row_and_variant_of_a_dataset_run_leaves_a_record_unless_no_record()
+    {
+        var path = Write(FewShot("", Rows, TwoVariants));
+        var file = GptPlayground.Services.RunRecords.FileFor(path, "Plurals");
+
+        var r = await CliRunner.Run("run", path, "--models", models.Directory, "--json");
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        var read = GptPlayground.Services.RunRecords.Read(file);
+        Assert.Empty(read.Warnings);
+        var recorded = read.Records.Select(x => (x.Record.Variant, Assert.Single(x.Record.Outputs).Text)).Order().ToList();
+        var reported = Json(r).GetProperty("evaluations")[0].GetProperty("results").EnumerateArray()
+            .Select(x => (x.GetProperty("variant").GetString(), x.GetProperty("output").GetString())).Order().ToList();
+        Assert.Equal(6, recorded.Count);                                    // 3 rows x 2 variants, finished in any order
+        Assert.Equal(reported, recorded);
+        Assert.Equal(3, read.Records.Select(x => string.Join(",", x.Record.PromptIds)).Distinct().Count());   // each row's own prompt
+        Assert.All(read.Records, x => Assert.Equal("run", x.Record.Source));
+
+        File.Delete(file);
+        var quiet = await CliRunner.Run("run", path, "--models", models.Directory, "--no-record");
+
+        Assert.True(quiet.ExitCode == 0, quiet.Error);
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
     public async Task Fail_under_exits_3_naming_the_variant_below_the_rate()
     {
         var path = Write(FewShot("", Rows));
