@@ -23,7 +23,7 @@ public sealed class DatasetPanelTests(WebModels models) : IClassFixture<WebModel
         try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
     }
 
-    static (Notebook, ZeroShotCell) Cell(int rows, string? datasetFile = null, AssertionKind? assert = AssertionKind.Contains)
+    static (Notebook, ZeroShotCell) Cell(int rows, string? datasetFile = null, AssertionKind? assert = AssertionKind.Contains, int tokens = 3)
     {
         var cell = new ZeroShotCell
         {
@@ -34,7 +34,7 @@ public sealed class DatasetPanelTests(WebModels models) : IClassFixture<WebModel
             Assert = assert,
             Variants = [new DecodingVariant("greedy", new DecodingSettings()), new DecodingVariant("t0.7", new DecodingSettings { DoSample = true, Temperature = 0.7, Seed = 7 })],
         };
-        return (new Notebook { Model = "tiny", Decoding = new DecodingSettings { MaxNewTokens = 3 }, Cells = [cell] }, cell);
+        return (new Notebook { Model = "tiny", Decoding = new DecodingSettings { MaxNewTokens = tokens, MinNewTokens = tokens > 3 ? tokens : null }, Cells = [cell] }, cell);
     }
 
     IRenderedComponent<PromptCellView> View(ComponentContext ctx, Notebook notebook, PromptCell cell, DatasetRunState dataset, CellRunState? state = null) =>
@@ -83,7 +83,9 @@ public sealed class DatasetPanelTests(WebModels models) : IClassFixture<WebModel
     public void Cancel_stops_a_200_row_run_keeps_the_rows_in_and_renders_at_most_once_per_interval()
     {
         using var ctx = new ComponentContext();
-        var (notebook, cell) = Cell(200);
+        // 64 tokens a run (no early end): 400 runs take seconds even on a quiet machine, so Cancel lands mid-run
+        // (with 3 tokens a CI machine finished all 400 between the check below and the click)
+        var (notebook, cell) = Cell(200, tokens: 64);
         var dataset = new DatasetRunState();
         var cut = View(ctx, notebook, cell, dataset);
         cut.WaitForAssertion(() => Assert.NotNull(dataset.Plan));
