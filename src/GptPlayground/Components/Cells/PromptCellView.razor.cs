@@ -1,4 +1,5 @@
 using GptPlayground.Components.Decoding;
+using GptPlayground.Components.Rendering;
 using GptPlayground.Inference;
 using GptPlayground.Decoding;
 using GptPlayground.Evaluation;
@@ -108,6 +109,37 @@ public sealed partial class PromptCellView : IDisposable
         }
     }
 
+    /// <summary>What the output columns show that a field edit can change (each column's settings summary, errors and warnings: a longer prompt may not fit the context any more).</summary>
+    static string ColumnsKey(IReadOnlyList<VariantRun> columns) => string.Join('\u0001', columns.Select(c =>
+        string.Join('\u0002', [c.Summary, .. c.SettingsErrors, "", .. c.SettingsWarnings])));
+
+    /// <summary>
+    /// Counts the cell's renders that may change any part of it. Every part but the prompt preview sits behind a
+    /// <see cref="RenderGate"/> whose version includes it: a keystroke in the cell's fields (<see cref="FieldsChanged"/>)
+    /// renders the cell without counting, so only the preview and the parts whose own version follows the prompt (the
+    /// stale mark of a scored prompt, the columns' settings checks) are drawn again; the fields show their own text. A
+    /// prompt cell in full is some 100 MudBlazor components, and re-rendering them all on each keystroke doubled the
+    /// typing-to-preview time of a short notebook (docs/performance.md). Any other render counts: the cell's buttons and
+    /// menus, a run's tokens arriving, the notebook re-rendering the cell.
+    /// </summary>
+    int epoch;
+    bool fieldEdit;
+
+    /// <inheritdoc/>
+    protected override bool ShouldRender()
+    {
+        if (!fieldEdit) epoch++;
+        fieldEdit = false;
+        return true;
+    }
+
+    /// <inheritdoc/>
+    protected override void OnAfterRender(bool firstRender) => fieldEdit = false;   // a render already queued when it was set did not ask ShouldRender
+
+    /// <summary>The fields' callback: quiet (<see cref="QuietCallback"/>), so the edit renders the cell through <see cref="FieldsChanged"/> only.</summary>
+    EventCallback fieldsChanged => fieldsChangedCallback ??= QuietCallback.Of(FieldsChanged);
+    EventCallback? fieldsChangedCallback;
+
     /// <summary>True when the variant's own settings set <paramref name="parameter"/> (a warning about it is the user's business).</summary>
     static bool SetsOnVariant(DecodingSettings variant, string parameter) =>
         DecodingSetting.All.FirstOrDefault(d => d.Name == parameter)?.GetValue(variant) is not null;
@@ -115,6 +147,7 @@ public sealed partial class PromptCellView : IDisposable
     /// <inheritdoc/>
     protected override void OnParametersSet()
     {
+        epoch++;                                            // the notebook drew the cell again: anything may have changed
         if (!ReferenceEquals(subscribed, State))
         {
             Unsubscribe();
@@ -135,6 +168,7 @@ public sealed partial class PromptCellView : IDisposable
     /// <summary>A run started or ended: the cell shows it (its buttons, the columns' last state), and the notebook hears of it.</summary>
     Task OnRunningChanged(bool running) => InvokeAsync(() =>
     {
+        epoch++;
         StateHasChanged();
         return RunningChanged.InvokeAsync(running);
     });
@@ -145,10 +179,13 @@ public sealed partial class PromptCellView : IDisposable
         PromptError = preview.Error;
     }
 
-    /// <summary>A field of the cell changed: the preview follows, and the notebook hears of it.</summary>
+    /// <summary>A field of the cell changed: the preview follows (and what else follows the prompt; not the fields
+    /// themselves), and the notebook hears of it.</summary>
     Task FieldsChanged()
     {
         RefreshPreview();
+        fieldEdit = true;
+        StateHasChanged();
         return Changed.InvokeAsync();
     }
 
@@ -174,7 +211,11 @@ public sealed partial class PromptCellView : IDisposable
         return Dataset.RunCellAsync(Evaluator, Runner, State, Notebook, Cell, Model, cancellationToken);
     }
 
-    Task Render() => InvokeAsync(StateHasChanged);
+    Task Render() => InvokeAsync(() =>
+    {
+        epoch++;
+        StateHasChanged();
+    });
 
     /// <summary>Stops the running generations within one token.</summary>
     public void Cancel() => State.Cancel();

@@ -1,4 +1,5 @@
 using GptPlayground.Components.Cells;
+using GptPlayground.Components.Rendering;
 using GptPlayground.Evaluation;
 using GptPlayground.Inference.Models;
 using GptPlayground.Notebooks;
@@ -181,6 +182,7 @@ public sealed partial class NotebookEditor : IDisposable
     /// <inheritdoc/>
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
+        cellsUnchanged = false;   // a render already queued when it was set did not ask ShouldRender: the next one must count
         if (firstRender)   // after renders only run in the live circuit
         {
             self = DotNetObjectReference.Create(this);

@@ -45,6 +45,58 @@ public class PromptCellViewTests(WebModels models) : IClassFixture<WebModels>
     }
 
     [Fact]
+    public void A_keystroke_re_renders_the_preview_but_not_the_fields_buttons_or_output_columns()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new FewShotCell
+        {
+            Template = "Input: {{input}}\nOutput: {{output}}",
+            Examples = [new FewShotExample("dog", "dogs"), new FewShotExample("box", "boxes")],
+            Query = "cat",
+        };
+        var cut = Render(ctx, NotebookWith(cell), cell);
+        var fields = cut.FindComponent<FewShotFields>();
+        var grid = cut.FindComponent<VariantGrid>();
+        var preview = cut.FindComponent<PromptPreview>();
+        int fieldRenders = fields.RenderCount, gridRenders = grid.RenderCount, previewRenders = preview.RenderCount;
+
+        cut.Find("textarea[aria-label=Query]").Input("fox");
+        cut.Find("textarea[aria-label=Query]").Input("foxe");
+
+        Assert.EndsWith("Input: foxe\nOutput:", cut.Find(".prompt-text").TextContent);
+        Assert.Equal(previewRenders + 2, preview.RenderCount);
+        Assert.Equal(fieldRenders, fields.RenderCount);
+        Assert.Equal(gridRenders, grid.RenderCount);
+    }
+
+    [Fact]
+    public void A_keystroke_that_changes_a_column_s_settings_check_redraws_the_columns()
+    {
+        using var ctx = new ComponentContext();
+        // the variant asks for 1,000 new tokens of the 1,024-token context: a prompt longer than 24 tokens no longer fits
+        var cell = new ZeroShotCell { Input = "Hello", Variants = [new DecodingVariant("long", new DecodingSettings { MaxNewTokens = 1000 })] };
+        var cut = Render(ctx, NotebookWith(cell), cell);
+        Assert.Empty(cut.FindAll("[data-variant='long'] .variant-warning"));
+
+        cut.Find("textarea[aria-label=Input]").Input(string.Join(' ', Enumerable.Repeat("word", 60)));
+
+        Assert.Contains("does not fit after the", cut.Find("[data-variant='long'] .variant-warning").TextContent);
+    }
+
+    [Fact]
+    public void Buttons_still_redraw_the_whole_cell_after_keystrokes()
+    {
+        using var ctx = new ComponentContext();
+        var cell = new ZeroShotCell { Input = "Hello" };
+        var cut = Render(ctx, NotebookWith(cell), cell);
+
+        cut.Find("textarea[aria-label=Input]").Input("Hello there");
+        cut.Find("button[aria-label='Token view']").Click();
+
+        Assert.Equal("true", cut.Find("button[aria-label='Token view']").GetAttribute("aria-pressed"));
+    }
+
+    [Fact]
     public void Add_variant_with_a_preset_adds_a_column_next_to_the_default()
     {
         using var ctx = new ComponentContext();

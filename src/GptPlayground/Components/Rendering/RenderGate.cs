@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 
-namespace GptPlayground.Components.Notebooks;
+namespace GptPlayground.Components.Rendering;
 
 /// <summary>
 /// Renders its <see cref="ChildContent"/> again only when <see cref="Version"/> changes (compared with
