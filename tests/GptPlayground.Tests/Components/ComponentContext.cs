@@ -62,7 +62,6 @@ public sealed class ComponentContext : BunitContext, IDisposable
         Services.AddSingleton<CellRunner>();
         Services.AddSingleton<DatasetEvaluator>();
         Services.AddSingleton<PromptTokens>();
-        Services.AddSingleton<DatasetEvaluator>();
         Services.AddSingleton<FewShotAblation>();
         Services.AddSingleton<AblationRuns>();
         if (promptsDirectory is not null) Services.AddSingleton(new NotebookStorage(promptsDirectory));
