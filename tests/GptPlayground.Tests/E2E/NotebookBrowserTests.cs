@@ -157,6 +157,30 @@ public class NotebookBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task The_cell_being_typed_in_is_laid_out_in_full_and_its_text_area_grows_with_the_text()
+    {
+        // content-visibility: auto on the cell being edited cost a frame or two per keystroke (docs/performance.md):
+        // only the cells without focus may be skipped by the browser
+        app.WriteNotebook("typing.md", Notebook("Typing", "tiny", 4));
+        var page = await app.OpenAsync("/notebooks/typing.md");
+        var cell = page.Locator("[data-cell='1']");
+        var input = cell.Locator("textarea[aria-label='Input']");
+        static Task<string> Visibility(ILocator l) => l.EvaluateAsync<string>("e => getComputedStyle(e).contentVisibility");
+        Assert.Equal("auto", await Visibility(cell));
+        double before = (await input.BoundingBoxAsync())!.Height;
+
+        await input.FocusAsync();
+        await page.Keyboard.PressAsync("End");
+        await page.Keyboard.TypeAsync(" there" + string.Concat(Enumerable.Range(1, 8).Select(i => $"\nline {i}")));
+
+        await Assertions.Expect(cell.Locator("pre.prompt-text")).ToContainTextAsync("Once upon a time there\nline 1");
+        await Assertions.Expect(cell.Locator("pre.prompt-text")).ToContainTextAsync("line 8");
+        Assert.Equal("visible", await Visibility(cell));
+        Assert.Equal("auto", await Visibility(page.Locator("[data-cell='0']")));
+        Assert.True((await input.BoundingBoxAsync())!.Height > before * 2, "the text area did not grow with its 9 lines");
+    }
+
+    [Fact]
     public async Task Edit_saved_with_ctrl_s_is_there_after_reload_and_in_the_share_view()
     {
         app.WriteNotebook("edit-me.md", Notebook("Before", "tiny", 8));
