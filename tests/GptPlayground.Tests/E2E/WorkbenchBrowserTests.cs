@@ -211,6 +211,7 @@ public class WorkbenchBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         await Assertions.Expect(page.Locator("[data-cell]")).ToHaveCountAsync(40);                  // every cell is in the page
         await Assertions.Expect(last).ToHaveAttributeAsync("data-light", "true");
+        Assert.Equal("auto", await last.EvaluateAsync<string>("e => getComputedStyle(e).contentVisibility"));   // laid out only when near
         await Assertions.Expect(middle).ToContainTextAsync("Hello 21");                            // light: its text is there to find
         // to the end, again while the circuit takes over the server-rendered page (which puts the page back at its top)
         for (var until = DateTime.UtcNow.AddSeconds(30); await last.GetByLabel("Input").CountAsync() == 0 && DateTime.UtcNow < until; await Task.Delay(500))
