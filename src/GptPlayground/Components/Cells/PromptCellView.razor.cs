@@ -122,19 +122,13 @@ public sealed partial class PromptCellView : IDisposable
     /// typing-to-preview time of a short notebook (docs/performance.md). Any other render counts: the cell's buttons and
     /// menus, a run's tokens arriving, the notebook re-rendering the cell.
     /// </summary>
-    int epoch;
-    bool fieldEdit;
+    readonly GateVersion partsVersion = new();
 
     /// <inheritdoc/>
-    protected override bool ShouldRender()
-    {
-        if (!fieldEdit) epoch++;
-        fieldEdit = false;
-        return true;
-    }
+    protected override bool ShouldRender() => partsVersion.OnShouldRender();
 
     /// <inheritdoc/>
-    protected override void OnAfterRender(bool firstRender) => fieldEdit = false;   // a render already queued when it was set did not ask ShouldRender
+    protected override void OnAfterRender(bool firstRender) => partsVersion.OnAfterRender();
 
     /// <summary>The fields' callback: quiet (<see cref="QuietCallback"/>), so the edit renders the cell through <see cref="FieldsChanged"/> only.</summary>
     EventCallback fieldsChanged => fieldsChangedCallback ??= QuietCallback.Of(FieldsChanged);
@@ -147,7 +141,7 @@ public sealed partial class PromptCellView : IDisposable
     /// <inheritdoc/>
     protected override void OnParametersSet()
     {
-        epoch++;                                            // the notebook drew the cell again: anything may have changed
+        partsVersion.Bump();                                       // the notebook drew the cell again: anything may have changed
         if (!ReferenceEquals(subscribed, State))
         {
             Unsubscribe();
@@ -168,7 +162,7 @@ public sealed partial class PromptCellView : IDisposable
     /// <summary>A run started or ended: the cell shows it (its buttons, the columns' last state), and the notebook hears of it.</summary>
     Task OnRunningChanged(bool running) => InvokeAsync(() =>
     {
-        epoch++;
+        partsVersion.Bump();
         StateHasChanged();
         return RunningChanged.InvokeAsync(running);
     });
@@ -184,7 +178,7 @@ public sealed partial class PromptCellView : IDisposable
     Task FieldsChanged()
     {
         RefreshPreview();
-        fieldEdit = true;
+        partsVersion.SkipNext();
         StateHasChanged();
         return Changed.InvokeAsync();
     }
@@ -213,7 +207,7 @@ public sealed partial class PromptCellView : IDisposable
 
     Task Render() => InvokeAsync(() =>
     {
-        epoch++;
+        partsVersion.Bump();
         StateHasChanged();
     });
 

@@ -113,7 +113,7 @@ public sealed partial class NotebookEditor : IDisposable
     }
 
     /// <summary><see cref="CellEdited"/> as the cells' Changed callback: with no receiver, invoking it renders nothing by itself.</summary>
-    EventCallback CellChanged => cellChanged ??= new(null, (Action)CellEdited);
+    EventCallback CellChanged => cellChanged ??= QuietCallback.Of(CellEdited);
     EventCallback? cellChanged;
 
     void Edit(Action edit)
@@ -155,23 +155,17 @@ public sealed partial class NotebookEditor : IDisposable
     /// renders that change only the editor's own state (the save state, a cell drawn in full, the Run all/Cancel buttons)
     /// leave the cells alone (<see cref="RenderCellsUnchanged"/>).
     /// </summary>
-    int cellsVersion;
-    bool cellsUnchanged;
+    readonly GateVersion cellsVersion = new();
 
     /// <summary>Renders the editor without re-rendering the cells that did not change.</summary>
     void RenderCellsUnchanged()
     {
-        cellsUnchanged = true;
+        cellsVersion.SkipNext();
         StateHasChanged();
     }
 
     /// <inheritdoc/>
-    protected override bool ShouldRender()
-    {
-        if (!cellsUnchanged) cellsVersion++;
-        cellsUnchanged = false;
-        return true;
-    }
+    protected override bool ShouldRender() => cellsVersion.OnShouldRender();
 
     void ShowFirstCells()
     {
@@ -182,7 +176,7 @@ public sealed partial class NotebookEditor : IDisposable
     /// <inheritdoc/>
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        cellsUnchanged = false;   // a render already queued when it was set did not ask ShouldRender: the next one must count
+        cellsVersion.OnAfterRender();
         if (firstRender)   // after renders only run in the live circuit
         {
             self = DotNetObjectReference.Create(this);
@@ -399,7 +393,7 @@ public sealed partial class NotebookEditor : IDisposable
     void CellRunningChanged(bool cellRunning)
     {
         running = runAll is not null || cellRunning || cellRuns.Values.Any(v => v.Running);
-        cellsUnchanged = true;   // the EventCallback renders the editor next: only its Run all and Cancel buttons changed
+        cellsVersion.SkipNext();   // the EventCallback renders the editor next: only its Run all and Cancel buttons changed
     }
 
     async Task ConfirmLeaveAsync(LocationChangingContext context)

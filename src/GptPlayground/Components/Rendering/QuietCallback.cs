@@ -23,9 +23,6 @@ public static class QuietCallback
         return changed.InvokeAsync();
     });
 
-    /// <summary>A callback with a value that runs <paramref name="handler"/> and re-renders no component afterwards.</summary>
-    public static EventCallback<T> Of<T>(Action<T> handler) => new(null, handler);
-
     /// <summary>A callback that runs <paramref name="handler"/> and re-renders no component afterwards.</summary>
     public static EventCallback Of(Func<Task> handler) => new(null, handler);
 
